@@ -1,0 +1,13 @@
+using BotBottle.Worker.Heartbeat;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddRedisClient("redis");
+builder.Services.AddWorkerHeartbeat(builder.Configuration);
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+
+app.Run();

@@ -1,0 +1,58 @@
+using StackExchange.Redis;
+
+namespace BotBottle.EndToEnd.Tests.AppHost;
+
+[Collection(SharedAppHost.Name)]
+public sealed class AppHostStartupTests(AppHostFixture fixture)
+{
+    [Fact]
+    public async Task Web_reports_healthy_on_its_health_endpoint()
+    {
+        using var http = fixture.App.CreateHttpClient("web");
+
+        using var response = await http.GetAsync(new Uri("/health", UriKind.Relative));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Worker_reports_healthy_on_its_health_endpoint()
+    {
+        using var http = fixture.App.CreateHttpClient("worker");
+
+        using var response = await http.GetAsync(new Uri("/health", UriKind.Relative));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Worker_announces_itself_in_the_Redis_the_AppHost_started()
+    {
+        var connectionString = await fixture.App.GetConnectionStringAsync("redis")
+            ?? throw new InvalidOperationException("redis has no connection string");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(connectionString);
+        var server = redis.GetServers()[0];
+
+        var workers = await PollAsync(() => server.KeysAsync(pattern: "botbottle:workers:*").ToArrayAsync().AsTask());
+
+        Assert.NotEmpty(workers);
+    }
+
+    private static async Task<RedisKey[]> PollAsync(Func<Task<RedisKey[]>> read)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        RedisKey[] result;
+        do
+        {
+            result = await read();
+            if (result.Length > 0)
+            {
+                return result;
+            }
+            await Task.Delay(250);
+        }
+        while (DateTime.UtcNow < deadline);
+        return result;
+    }
+}
