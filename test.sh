@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# BotBottle's one test command: installs and starts what the tests need (idempotently), builds the
+# local images the tests use when they are absent, then runs every test in the solution.
+#
+#   ./test.sh                 everything
+#   ./test.sh --filter X      passes the filter on to `dotnet test`
+set -euo pipefail
+cd "$(dirname "$0")"
+
+say() { printf 'test.sh: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+# Debian packages the tests need, by the command that shows each is there.
+declare -A NEEDED=(
+  [dockerd]=docker.io
+  [redis-server]=redis-server
+  [chromium]=chromium
+  [busybox]=busybox-static
+  [debootstrap]=debootstrap
+  [iptables]=iptables
+  [git]=git
+  [curl]=curl
+)
+
+missing_packages() {
+  local cmd
+  for cmd in "${!NEEDED[@]}"; do
+    command -v "$cmd" >/dev/null 2>&1 || printf '%s\n' "${NEEDED[$cmd]}"
+  done
+}
+
+install_prerequisites() {
+  local missing
+  missing=$(missing_packages | sort -u | tr '\n' ' ')
+  [ -z "${missing// /}" ] && return 0
+  if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    die "missing: $missing. This script installs them itself only as root on Debian; elsewhere install the equivalents (a Docker engine, Redis server, Chromium, busybox, debootstrap, git) and run it again."
+  fi
+  say "installing $missing"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+docker_answers() { docker info >/dev/null 2>&1; }
+
+start_docker_engine() {
+  docker_answers && return 0
+  [ "$(id -u)" -eq 0 ] || die "no Docker engine answers and this is not root: start Docker (or add yourself to the docker group) and run again."
+  say "starting dockerd in the background (log: /var/log/botbottle-dockerd.log)"
+  nohup dockerd >/var/log/botbottle-dockerd.log 2>&1 &
+  local i
+  for i in $(seq 1 60); do
+    docker_answers && return 0
+    sleep 1
+  done
+  tail -n 20 /var/log/botbottle-dockerd.log >&2 || true
+  die "dockerd did not answer within 60 s"
+}
+
+build_images() {
+  local script
+  for script in build/images/*.sh; do
+    [ "$(basename "$script")" = lib.sh ] && continue
+    "$script"
+  done
+}
+
+command -v dotnet >/dev/null 2>&1 || die "the .NET 10 SDK is missing: install it from https://dot.net and run again."
+install_prerequisites
+start_docker_engine
+build_images
+
+say "running the tests"
+export BOTBOTTLE_CHROMIUM=${BOTBOTTLE_CHROMIUM:-/usr/bin/chromium}
+exec dotnet test BotBottle.sln --logger "console;verbosity=normal" --results-directory TestResults "$@"
