@@ -1,3 +1,4 @@
+using BotBottle.Worker.Bottles;
 using BotBottle.Worker.Heartbeat;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -5,6 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddRedisClient("redis");
 builder.Services.AddWorkerHeartbeat(builder.Configuration);
+builder.Services.AddDockerBottles(builder.Configuration);
 
 var app = builder.Build();
 

@@ -1,0 +1,21 @@
+namespace BotBottle.Core.Events;
+
+public enum BottleEventKind
+{
+    Queued,
+    Starting,
+    Running,
+    Output,
+    Finished,
+    Failed,
+    Removed,
+}
+
+/// <summary>A lifecycle event of a job or bottle, published for the dashboard and the CLI.</summary>
+public sealed record BottleEvent(
+    BottleEventKind Kind,
+    string? Slug,
+    string? JobId,
+    DateTimeOffset At,
+    string Message = "",
+    IReadOnlyDictionary<string, string>? Data = null);

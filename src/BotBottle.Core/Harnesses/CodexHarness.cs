@@ -1,0 +1,77 @@
+using System.Text.Json;
+using BotBottle.Core.Manifest;
+
+namespace BotBottle.Core.Harnesses;
+
+/// <summary>
+/// OpenAI Codex CLI: <c>codex exec --json ... TASK</c>, resuming with <c>codex exec --json ... resume
+/// SESSION TASK</c>. Its output is JSON lines: <c>thread.started</c> carries the session (thread) id,
+/// <c>item.completed</c> agent messages the answer, <c>turn.completed</c> the usage.
+/// </summary>
+public sealed class CodexHarness : IAgentHarness
+{
+    public Harness Kind => Harness.Codex;
+
+    public string StateDirectory => ".codex";
+
+    public string ApiHost => "api.openai.com";
+
+    public IReadOnlyList<string> BuildCommand(string task, string? resumeSessionId = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(task);
+        // The bottle is the sandbox; Codex's own would fail without the kernel features it wants.
+        List<string> command = ["codex", "exec", "--json", "--skip-git-repo-check", "--dangerously-bypass-approvals-and-sandbox"];
+        if (resumeSessionId is not null)
+        {
+            command.AddRange(["resume", SessionIds.RequireWellFormed(resumeSessionId)]);
+        }
+
+        command.Add(task);
+        return command;
+    }
+
+    public HarnessResult ParseOutput(string stdout, int exitCode)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        string? sessionId = null;
+        string? lastMessage = null;
+        string? error = null;
+        HarnessUsage? usage = null;
+        var sawEvent = false;
+
+        foreach (var evt in JsonLines.Objects(stdout))
+        {
+            sawEvent = true;
+            switch (evt.String("type"))
+            {
+                case "thread.started":
+                    sessionId = evt.String("thread_id") ?? sessionId;
+                    break;
+                case "item.completed" when evt.Object("item") is { } item && item.String("type") == "agent_message":
+                    lastMessage = item.String("text") ?? lastMessage;
+                    break;
+                case "turn.completed" when evt.Object("usage") is { } u:
+                    usage = new HarnessUsage(u.Long("input_tokens"), u.Long("output_tokens"), u.Long("cached_input_tokens"));
+                    break;
+                case "turn.failed" or "error":
+                    error = evt.Object("error")?.String("message") ?? evt.String("message") ?? "codex reported an error";
+                    break;
+            }
+        }
+
+        if (!sawEvent)
+        {
+            throw HarnessOutputException.For("codex", $"no JSON events (exit code {exitCode})", stdout);
+        }
+
+        return new HarnessResult(sessionId, error ?? lastMessage ?? "", error is not null, exitCode, null, usage, BuildSummaryJson(sessionId, error ?? lastMessage, error is not null));
+    }
+
+    private static string BuildSummaryJson(string? sessionId, string? result, bool isError) =>
+        JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["session_id"] = sessionId,
+            ["result"] = result ?? "",
+            ["is_error"] = isError,
+        });
+}

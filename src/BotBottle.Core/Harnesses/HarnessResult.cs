@@ -1,0 +1,20 @@
+namespace BotBottle.Core.Harnesses;
+
+/// <summary>
+/// What one non-interactive harness run produced, in the same shape whatever the harness.
+/// <see cref="RawJson"/> is the harness's own final JSON, kept for callers that print it verbatim.
+/// </summary>
+public sealed record HarnessResult(
+    string? SessionId,
+    string ResultText,
+    bool IsError,
+    int ExitCode,
+    decimal? CostUsd = null,
+    HarnessUsage? Usage = null,
+    string RawJson = "")
+{
+    public bool Succeeded => !IsError && ExitCode == 0;
+}
+
+/// <summary>Token counts as the harness reported them; absent counts are zero.</summary>
+public sealed record HarnessUsage(long InputTokens, long OutputTokens, long CacheReadInputTokens = 0, long CacheCreationInputTokens = 0);

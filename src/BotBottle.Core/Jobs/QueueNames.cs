@@ -1,0 +1,28 @@
+namespace BotBottle.Core.Jobs;
+
+/// <summary>
+/// The Redis names Web, Worker and CLI agree on. Kept in one place because a typo on either side
+/// fails silently: jobs sit unread, events go nowhere.
+/// </summary>
+public static class QueueNames
+{
+    /// <summary>Stream of <see cref="BottleJob"/>s.</summary>
+    public const string JobStream = "botbottle:jobs";
+
+    /// <summary>Consumer group every Worker reads the job stream through.</summary>
+    public const string WorkerGroup = "workers";
+
+    /// <summary>Stream of <see cref="Events.BottleEvent"/>s, capped; readers catch up from it.</summary>
+    public const string EventStream = "botbottle:events";
+
+    /// <summary>Pub/sub channel carrying the same events for low-latency listeners.</summary>
+    public const string EventChannel = "botbottle:events:live";
+
+    /// <summary>Field of a stream entry that holds the JSON document.</summary>
+    public const string PayloadField = "json";
+
+    public static string ResultKey(string jobId) => $"botbottle:jobs:result:{jobId}";
+
+    /// <summary>Where a job records the slug it created, so a Worker that reclaims it can clean up first.</summary>
+    public static string AttemptKey(string jobId) => $"botbottle:jobs:attempt:{jobId}";
+}

@@ -1,0 +1,29 @@
+using BotBottle.Core.State;
+
+namespace BotBottle.Worker.Bottles;
+
+public sealed class BottleOptions
+{
+    public const string Section = "BotBottle";
+
+    /// <summary>Root of the per-bottle state directories.</summary>
+    public string StateRoot { get; set; } = Core.State.StateRoot.Default();
+
+    /// <summary>The agent manifest file.</summary>
+    public string ManifestPath { get; set; } = "manifests/agents.yaml";
+
+    /// <summary>Docker engine endpoint; empty means the platform default (the local socket).</summary>
+    public string DockerEndpoint { get; set; } = "";
+
+    /// <summary>
+    /// Name under which a bottle reaches the host (its network's gateway), for model servers and
+    /// proxies the operator runs there.
+    /// </summary>
+    public string HostAlias { get; set; } = "host.botbottle.internal";
+
+    /// <summary>Extra environment for every bottle (API keys and the like); values are never logged.</summary>
+    public Dictionary<string, string> AgentEnvironment { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>How long a harness run may take before it is stopped.</summary>
+    public TimeSpan RunTimeout { get; set; } = TimeSpan.FromMinutes(60);
+}

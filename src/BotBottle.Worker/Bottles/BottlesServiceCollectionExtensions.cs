@@ -1,0 +1,44 @@
+using BotBottle.Core.Backends;
+using BotBottle.Core.State;
+using BotBottle.Worker.Bottles.Docker;
+using BotBottle.Worker.Bottles.Workspace;
+using BotBottle.Worker.Events;
+using BotBottle.Worker.Jobs;
+using BotBottle.Worker.Manifests;
+using BotBottle.Worker.Runs;
+using Docker.DotNet;
+using Microsoft.Extensions.Options;
+
+namespace BotBottle.Worker.Bottles;
+
+public static class BottlesServiceCollectionExtensions
+{
+    /// <summary>The Docker backend, the runner and the job consumer that feeds it from Redis.</summary>
+    public static IServiceCollection AddDockerBottles(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<BottleOptions>(configuration.GetSection(BottleOptions.Section));
+        services.Configure<JobOptions>(configuration.GetSection(JobOptions.Section));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IDockerClient>(sp => CreateDockerClient(sp.GetRequiredService<IOptions<BottleOptions>>().Value));
+        services.AddSingleton(sp => new BottleStateStore(sp.GetRequiredService<IOptions<BottleOptions>>().Value.StateRoot));
+        services.AddSingleton<WorkspaceProvisioner>();
+        services.AddSingleton<IBottleBackend, DockerBottleBackend>();
+        services.AddSingleton<ManifestSource>();
+        services.AddSingleton<IBottleEvents, RedisBottleEvents>();
+        services.AddSingleton<BottleRunner>();
+        services.AddSingleton<JobExecutor>();
+        services.AddHostedService<JobConsumer>();
+        services.AddHealthChecks().AddCheck<DockerHealthCheck>("docker");
+        return services;
+    }
+
+    /// <summary>No API version is pinned: the client negotiates, so older engines (API 1.41) work.</summary>
+    public static DockerClient CreateDockerClient(BottleOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        using var configuration = string.IsNullOrWhiteSpace(options.DockerEndpoint)
+            ? new DockerClientConfiguration()
+            : new DockerClientConfiguration(new Uri(options.DockerEndpoint));
+        return configuration.CreateClient();
+    }
+}

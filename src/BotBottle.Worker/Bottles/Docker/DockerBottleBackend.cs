@@ -1,0 +1,324 @@
+using System.Net;
+using System.Text;
+using BotBottle.Core.Backends;
+using BotBottle.Core.Bottles;
+using BotBottle.Core.ClaudeConfig;
+using BotBottle.Core.Harnesses;
+using BotBottle.Core.Manifest;
+using BotBottle.Core.State;
+using BotBottle.Worker.Bottles.Workspace;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Options;
+
+namespace BotBottle.Worker.Bottles.Docker;
+
+/// <summary>Bottles as Docker containers, one per bottle, each on its own network.</summary>
+public sealed partial class DockerBottleBackend(
+    IDockerClient docker,
+    BottleStateStore state,
+    WorkspaceProvisioner workspaces,
+    IOptions<BottleOptions> options,
+    TimeProvider clock,
+    ILogger<DockerBottleBackend> logger) : IBottleBackend
+{
+    public const string WorkspaceDirName = "workspace";
+
+    public string Name => DockerNames.Backend;
+
+    public async Task<PreparedBottle> PrepareAsync(BottleSpec spec, WorkspaceSource workspace, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var agent = spec.Agent;
+        var slug = state.CreateBottle();
+        try
+        {
+            var metadata = BottleMetadata.ForNewBottle(spec, clock.GetUtcNow(), DockerNames.Container(slug), Name);
+            state.WriteMetadata(slug, metadata);
+            var prepared = new PreparedBottle(slug, agent, metadata, state.BottleDir(slug), Path.Combine(state.BottleDir(slug), WorkspaceDirName));
+            await workspaces.ProvisionAsync(workspace, prepared.WorkspaceDirectory, cancellationToken);
+            return prepared;
+        }
+        catch
+        {
+            // A half-prepared bottle would be listed forever; nothing in it is worth keeping.
+            state.Delete(slug);
+            throw;
+        }
+    }
+
+    public PreparedBottle Reopen(string slug, AgentManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var metadata = state.TryReadMetadata(slug) ?? throw new BottleNotFoundException(slug);
+        var agent = manifest.GetAgent(metadata.AgentName);
+        return new PreparedBottle(slug, agent, metadata, state.BottleDir(slug), Path.Combine(state.BottleDir(slug), WorkspaceDirName));
+    }
+
+    public async Task LaunchAsync(PreparedBottle bottle, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bottle);
+        await RemoveContainerAndNetworkAsync(bottle.Slug, cancellationToken);
+
+        var network = await docker.Networks.CreateNetworkAsync(BottleContainerSpec.Network(bottle), cancellationToken);
+        var gateway = await GatewayOfAsync(network.ID, cancellationToken);
+        var container = await docker.Containers.CreateContainerAsync(
+            BottleContainerSpec.Create(bottle, DockerNames.Network(bottle.Slug), gateway, options.Value), cancellationToken);
+
+        await using (var files = await BottleFilesAsync(bottle, cancellationToken))
+        {
+            await docker.Containers.ExtractArchiveToContainerAsync(
+                container.ID, new ContainerPathStatParameters { Path = AgentPaths.Home }, files, cancellationToken);
+        }
+
+        await docker.Containers.StartContainerAsync(container.ID, new ContainerStartParameters(), cancellationToken);
+        new RuntimeRecord(container.ID, network.ID, bottle.Agent.Image, Services(bottle.Agent)).Write(bottle.StateDirectory);
+        LogLaunched(logger, bottle.Slug, bottle.Agent.Key, BottleContainerSpec.Describe(bottle.Agent));
+    }
+
+    public async Task<IReadOnlyList<ActiveAgent>> EnumerateAsync(CancellationToken cancellationToken)
+    {
+        var containers = await docker.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["label"] = new Dictionary<string, bool> { [$"{DockerNames.BackendLabel}={DockerNames.Backend}"] = true },
+            },
+        }, cancellationToken);
+
+        var bySlug = containers
+            .Where(c => c.Labels.ContainsKey(DockerNames.SlugLabel))
+            .ToDictionary(c => c.Labels[DockerNames.SlugLabel], StringComparer.Ordinal);
+
+        var agents = new List<ActiveAgent>();
+        foreach (var slug in SlugsWithRuntimeRecords().Union(bySlug.Keys, StringComparer.Ordinal))
+        {
+            if (ToActiveAgent(slug, bySlug.GetValueOrDefault(slug)) is { } agent)
+            {
+                agents.Add(agent);
+            }
+        }
+
+        return [.. agents.OrderBy(a => a.StartedAt)];
+    }
+
+    public async Task<ExecOutcome> ExecAsync(string slug, IReadOnlyList<string> command, IProgress<OutputLine>? output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var exec = await CreateExecAsync(slug, command, cancellationToken);
+        using var stream = await docker.Exec.StartAndAttachContainerExecAsync(exec.ID, tty: false, cancellationToken);
+        var (stdout, stderr) = await ExecOutputReader.ReadAsync(stream, output, cancellationToken);
+        var inspect = await docker.Exec.InspectContainerExecAsync(exec.ID, cancellationToken);
+        return new ExecOutcome((int)inspect.ExitCode, stdout, stderr);
+    }
+
+    public async Task SnapshotTranscriptAsync(string slug, CancellationToken cancellationToken)
+    {
+        var metadata = state.TryReadMetadata(slug) ?? throw new BottleNotFoundException(slug);
+        var container = DockerNames.Container(slug);
+        await SnapshotDirectoryAsync(container, AgentPaths.Workspace, state.BottleDir(slug), WorkspaceDirName, cancellationToken);
+        foreach (var harnessState in HarnessStateDirectories())
+        {
+            var parent = Path.GetDirectoryName(harnessState) ?? "";
+            await SnapshotDirectoryAsync(
+                container,
+                $"{AgentPaths.Home}/{harnessState}",
+                Path.Combine(state.TranscriptDir(slug), parent),
+                Path.GetFileName(harnessState),
+                cancellationToken);
+        }
+
+        LogSnapshotted(logger, slug, metadata.AgentName);
+    }
+
+    public async Task TeardownAsync(string slug, bool deleteState, CancellationToken cancellationToken)
+    {
+        var known = Directory.Exists(state.BottleDir(slug));
+        var removed = await RemoveContainerAndNetworkAsync(slug, cancellationToken);
+        if (!known && !removed)
+        {
+            throw new BottleNotFoundException(slug);
+        }
+
+        if (known)
+        {
+            RuntimeRecord.Delete(state.BottleDir(slug));
+        }
+
+        if (deleteState)
+        {
+            state.Delete(slug);
+        }
+
+        LogTornDown(logger, slug, deleteState);
+    }
+
+    private async Task<ContainerExecCreateResponse> CreateExecAsync(string slug, IReadOnlyList<string> command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await docker.Exec.ExecCreateContainerAsync(DockerNames.Container(slug), new ContainerExecCreateParameters
+            {
+                Cmd = [.. command],
+                AttachStdout = true,
+                AttachStderr = true,
+                User = AgentPaths.User,
+                WorkingDir = AgentPaths.Workspace,
+            }, cancellationToken);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            throw new BottleNotFoundException(slug);
+        }
+    }
+
+    private ActiveAgent? ToActiveAgent(string slug, ContainerListResponse? container)
+    {
+        BottleMetadata? metadata;
+        try
+        {
+            metadata = state.TryReadMetadata(slug);
+        }
+        catch (CorruptMetadataException ex)
+        {
+            LogCorruptMetadata(logger, ex.FilePath);
+            metadata = null;
+        }
+
+        var record = RuntimeRecord.TryRead(state.BottleDir(slug));
+        var status = container switch
+        {
+            null => BottleStatus.Vanished,
+            { State: "running" } => BottleStatus.Running,
+            _ => BottleStatus.Exited,
+        };
+
+        if (metadata is null)
+        {
+            // A container of ours with no state is still a real, running thing; show what we know.
+            return container is null
+                ? null
+                : new ActiveAgent(Name, slug, (container.Labels.TryGetValue(DockerNames.AgentLabel, out var agentKey) ? agentKey : "?"),
+                    container.Created, record?.Services ?? [], Status: status);
+        }
+
+        return ActiveAgent.FromMetadata(slug, metadata, record?.Services ?? []) with { Status = status };
+    }
+
+    private IEnumerable<string> SlugsWithRuntimeRecords() =>
+        Directory.Exists(state.Root)
+            ? Directory.EnumerateFiles(state.Root, RuntimeRecord.FileName, new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 1 })
+                .Select(path => Path.GetFileName(Path.GetDirectoryName(path)!))
+                .Where(Slug.IsValid)
+            : [];
+
+    private async Task<string?> GatewayOfAsync(string networkId, CancellationToken cancellationToken)
+    {
+        var inspected = await docker.Networks.InspectNetworkAsync(networkId, cancellationToken);
+        return inspected.IPAM?.Config?.FirstOrDefault(c => !string.IsNullOrEmpty(c.Gateway))?.Gateway;
+    }
+
+    /// <summary>claude.json, the workspace and any transcript snapshot, as one tar rooted at the agent's home.</summary>
+    private async Task<Stream> BottleFilesAsync(PreparedBottle bottle, CancellationToken cancellationToken)
+    {
+        var claudeConfig = ClaudeConfigBuilder.Build([AgentPaths.Workspace], bottle.Metadata.Label, bottle.Metadata.Color);
+        var builder = new BottleArchiveBuilder();
+        builder.AddFile(AgentPaths.ClaudeConfigFile, claudeConfig);
+        await builder.AddDirectoryAsync(bottle.WorkspaceDirectory, WorkspaceDirName, cancellationToken);
+        foreach (var harnessState in HarnessStateDirectories())
+        {
+            var snapshot = Path.Combine(state.TranscriptDir(bottle.Slug), harnessState);
+            if (Directory.Exists(snapshot))
+            {
+                await builder.AddDirectoryAsync(snapshot, harnessState, cancellationToken);
+            }
+        }
+
+        return builder.Finish();
+    }
+
+    private async Task SnapshotDirectoryAsync(string container, string containerPath, string hostParent, string name, CancellationToken cancellationToken)
+    {
+        GetArchiveFromContainerResponse archive;
+        try
+        {
+            archive = await docker.Containers.GetArchiveFromContainerAsync(
+                container, new GetArchiveFromContainerParameters { Path = containerPath }, statOnly: false, cancellationToken);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return;
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return;
+        }
+
+        // Extract beside the old copy and swap, so a failed snapshot never destroys the previous one.
+        var staging = Path.Combine(hostParent, $".{name}.{Guid.NewGuid():N}.incoming");
+        await using (archive.Stream)
+        {
+            await TarArchives.ExtractAsync(archive.Stream, staging, cancellationToken);
+        }
+
+        var target = Path.Combine(hostParent, name);
+        var previous = target + ".previous";
+        if (Directory.Exists(target))
+        {
+            Directory.Move(target, previous);
+        }
+
+        Directory.Move(Path.Combine(staging, name), target);
+        Directory.Delete(staging, recursive: true);
+        if (Directory.Exists(previous))
+        {
+            Directory.Delete(previous, recursive: true);
+        }
+    }
+
+    private async Task<bool> RemoveContainerAndNetworkAsync(string slug, CancellationToken cancellationToken)
+    {
+        var removed = false;
+        try
+        {
+            await docker.Containers.RemoveContainerAsync(DockerNames.Container(slug), new ContainerRemoveParameters { Force = true }, cancellationToken);
+            removed = true;
+        }
+        catch (DockerContainerNotFoundException)
+        {
+        }
+
+        try
+        {
+            await docker.Networks.DeleteNetworkAsync(DockerNames.Network(slug), cancellationToken);
+            removed = true;
+        }
+        catch (DockerNetworkNotFoundException)
+        {
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+        }
+
+        return removed;
+    }
+
+    private static IEnumerable<string> HarnessStateDirectories() =>
+        Enum.GetValues<Harness>().Select(h => HarnessCatalog.For(h).StateDirectory).Distinct(StringComparer.Ordinal);
+
+    private static List<string> Services(AgentDefinition agent) =>
+        agent.Egress.Count == 0 ? ["isolated"] : ["egress"];
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bottle {Slug} ({Agent}) launched: {Container}")]
+    private static partial void LogLaunched(ILogger logger, string slug, string agent, string container);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bottle {Slug} ({Agent}) transcript snapshotted")]
+    private static partial void LogSnapshotted(ILogger logger, string slug, string agent);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bottle {Slug} torn down (state deleted: {Deleted})")]
+    private static partial void LogTornDown(ILogger logger, string slug, bool deleted);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unreadable metadata at {Path}; the bottle is listed from its container")]
+    private static partial void LogCorruptMetadata(ILogger logger, string path);
+}

@@ -1,0 +1,80 @@
+using System.Formats.Tar;
+
+namespace BotBottle.Worker.Bottles.Docker;
+
+/// <summary>
+/// Takes files out of containers (Docker's archive API hands them over as tar), confined to the
+/// destination directory: what a bottle wrote is untrusted.
+/// </summary>
+public static class TarArchives
+{
+    /// <summary>
+    /// Extracts a tar from a container into <paramref name="destination"/>. Entries that would land
+    /// outside it (absolute paths, "..", links pointing out) are skipped: the bottle is untrusted.
+    /// </summary>
+    public static async Task ExtractAsync(Stream tar, string destination, CancellationToken cancellationToken)
+    {
+        var root = Path.GetFullPath(destination);
+        Directory.CreateDirectory(root);
+        await using var reader = new TarReader(tar, leaveOpen: true);
+        while (await reader.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
+        {
+            var target = ConfinedPath(root, entry.Name);
+            if (target is null || HasLinkAncestor(root, target))
+            {
+                continue;
+            }
+
+            switch (entry.EntryType)
+            {
+                case TarEntryType.Directory:
+                    Directory.CreateDirectory(target);
+                    break;
+                case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    await using (var file = File.Create(target))
+                    {
+                        if (entry.DataStream is { } data)
+                        {
+                            await data.CopyToAsync(file, cancellationToken);
+                        }
+                    }
+
+                    break;
+                case TarEntryType.SymbolicLink when LinkStaysInside(root, target, entry.LinkName):
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    File.Delete(target);
+                    File.CreateSymbolicLink(target, entry.LinkName);
+                    break;
+            }
+        }
+    }
+
+    private static string? ConfinedPath(string root, string entryName)
+    {
+        if (Path.IsPathRooted(entryName))
+        {
+            return null;
+        }
+
+        var full = Path.GetFullPath(Path.Combine(root, entryName));
+        return full == root || full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? full : null;
+    }
+
+    private static bool LinkStaysInside(string root, string linkPath, string linkName) =>
+        !Path.IsPathRooted(linkName) && ConfinedPath(root, Path.GetRelativePath(root, Path.Combine(Path.GetDirectoryName(linkPath)!, linkName))) is not null;
+
+    /// <summary>True when a directory between root and target is a symbolic link: writing there could escape.</summary>
+    private static bool HasLinkAncestor(string root, string target)
+    {
+        for (var dir = Path.GetDirectoryName(target); dir is not null && dir.Length > root.Length; dir = Path.GetDirectoryName(dir))
+        {
+            if (new DirectoryInfo(dir).LinkTarget is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace BotBottle.Worker.Bottles;
+
+/// <summary>
+/// <c>&lt;state&gt;/&lt;slug&gt;/runtime.json</c>: present while the backend considers the bottle up.
+/// It is how a bottle whose container vanished (killed by hand, engine restarted) is still listed,
+/// marked as such, instead of silently disappearing.
+/// </summary>
+public sealed record RuntimeRecord(
+    [property: JsonPropertyName("container")] string Container,
+    [property: JsonPropertyName("network")] string Network,
+    [property: JsonPropertyName("image")] string Image,
+    [property: JsonPropertyName("services")] IReadOnlyList<string> Services)
+{
+    public const string FileName = "runtime.json";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static RuntimeRecord? TryRead(string stateDirectory)
+    {
+        var path = Path.Combine(stateDirectory, FileName);
+        try
+        {
+            return JsonSerializer.Deserialize<RuntimeRecord>(File.ReadAllBytes(path));
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (JsonException)
+        {
+            // A torn record still means "this bottle was up"; report it rather than hide it.
+            return new RuntimeRecord("", "", "", []);
+        }
+    }
+
+    public void Write(string stateDirectory)
+    {
+        var path = Path.Combine(stateDirectory, FileName);
+        var temp = path + ".tmp";
+        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(this, Indented));
+        File.Move(temp, path, overwrite: true);
+    }
+
+    public static void Delete(string stateDirectory) => File.Delete(Path.Combine(stateDirectory, FileName));
+}

@@ -1,0 +1,24 @@
+namespace BotBottle.Worker.Jobs;
+
+public sealed class JobOptions
+{
+    public const string Section = "BotBottle:Jobs";
+
+    /// <summary>Jobs one Worker runs at once; each is a container, so this is bounded by the host.</summary>
+    public int MaxConcurrentJobs { get; set; } = 2;
+
+    /// <summary>
+    /// A job another Worker took and has not touched for this long is presumed orphaned (its Worker
+    /// died) and reclaimed. Running jobs are touched every third of it, so they are never stolen.
+    /// </summary>
+    public TimeSpan ReclaimAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often an idle Worker looks for new jobs.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>A job delivered this many times without finishing is failed instead of tried again.</summary>
+    public int MaxDeliveries { get; set; } = 3;
+
+    /// <summary>How long job results stay readable.</summary>
+    public TimeSpan ResultRetention { get; set; } = TimeSpan.FromDays(7);
+}

@@ -1,0 +1,140 @@
+using BotBottle.Core.Backends;
+using BotBottle.Core.Bottles;
+using BotBottle.Core.Events;
+using BotBottle.Core.Harnesses;
+using BotBottle.Core.Manifest;
+using BotBottle.Worker.Bottles;
+using BotBottle.Worker.Events;
+using BotBottle.Worker.Manifests;
+using Microsoft.Extensions.Options;
+
+namespace BotBottle.Worker.Runs;
+
+/// <summary>
+/// The bottle lifecycles behind each job: launch and leave running; run a task to completion;
+/// resume a harness session from a bottle's snapshot; tear down.
+/// </summary>
+public sealed partial class BottleRunner(
+    IBottleBackend backend,
+    ManifestSource manifests,
+    IBottleEvents events,
+    IOptions<BottleOptions> options,
+    TimeProvider clock,
+    ILogger<BottleRunner> logger)
+{
+    /// <summary>Prepares and launches a bottle and leaves it running.</summary>
+    public async Task<string> LaunchAsync(BottleRequest request, string jobId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var bottle = await PrepareAsync(request, jobId, cancellationToken);
+        await StartAsync(bottle, jobId, cancellationToken);
+        return bottle.Slug;
+    }
+
+    /// <summary>Start, run the harness once, snapshot, tear down (the state directory stays).</summary>
+    public async Task<RunOutcome> RunAsync(BottleRequest request, string task, string jobId, Action<string>? slugAllocated, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var bottle = await PrepareAsync(request, jobId, cancellationToken);
+        slugAllocated?.Invoke(bottle.Slug);
+        return await RunInBottleAsync(bottle, task, resumeSessionId: null, jobId, cancellationToken);
+    }
+
+    /// <summary>Relaunch from the snapshot with the same cwd and continue exactly <paramref name="sessionId"/>.</summary>
+    public async Task<RunOutcome> ResumeAsync(string slug, string sessionId, string task, string jobId, CancellationToken cancellationToken)
+    {
+        SessionIds.RequireWellFormed(sessionId);
+        var bottle = backend.Reopen(slug, manifests.Load());
+        return await RunInBottleAsync(bottle, task, sessionId, jobId, cancellationToken);
+    }
+
+    public async Task TeardownAsync(string slug, bool purge, string jobId, CancellationToken cancellationToken)
+    {
+        await backend.TeardownAsync(slug, purge, cancellationToken);
+        await PublishAsync(BottleEventKind.Removed, slug, jobId, purge ? "removed with its state" : "removed; state kept");
+    }
+
+    private async Task<PreparedBottle> PrepareAsync(BottleRequest request, string jobId, CancellationToken cancellationToken)
+    {
+        var manifest = manifests.Load();
+        var spec = new BottleSpec(manifest, request.AgentName, request.Workspace is WorkspaceSource.CopiedDirectory, request.UserCwd, request.Identity, request.Label, request.Color);
+        _ = spec.Agent; // unknown agents fail here, before anything is created
+        var bottle = await backend.PrepareAsync(spec, request.Workspace, cancellationToken);
+        await PublishAsync(BottleEventKind.Starting, bottle.Slug, jobId, $"starting {spec.DisplayName}", BottleData(bottle));
+        return bottle;
+    }
+
+    private async Task StartAsync(PreparedBottle bottle, string jobId, CancellationToken cancellationToken)
+    {
+        await backend.LaunchAsync(bottle, cancellationToken);
+        await PublishAsync(BottleEventKind.Running, bottle.Slug, jobId, "container started", BottleData(bottle));
+    }
+
+    private async Task<RunOutcome> RunInBottleAsync(PreparedBottle bottle, string task, string? resumeSessionId, string jobId, CancellationToken cancellationToken)
+    {
+        var harness = HarnessCatalog.For(bottle.Agent.Harness);
+        var command = harness.BuildCommand(string.IsNullOrWhiteSpace(task) ? bottle.Agent.Prompt : task, resumeSessionId);
+        var launched = false;
+        try
+        {
+            await StartAsync(bottle, jobId, cancellationToken);
+            launched = true;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.Value.RunTimeout);
+            var outcome = await backend.ExecAsync(bottle.Slug, command, new OutputEvents(this, bottle.Slug, jobId), timeout.Token);
+            var result = harness.ParseOutput(outcome.StandardOutput, outcome.ExitCode);
+            LogRunFinished(logger, bottle.Slug, result.SessionId, result.ExitCode);
+            return new RunOutcome(bottle.Slug, result);
+        }
+        finally
+        {
+            await SnapshotAndTeardownAsync(bottle.Slug, launched, jobId);
+        }
+    }
+
+    /// <summary>Runs even when the job was cancelled: a transcript is the record of what the agent did.</summary>
+    private async Task SnapshotAndTeardownAsync(string slug, bool launched, string jobId)
+    {
+        using var grace = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        if (launched)
+        {
+            try
+            {
+                await backend.SnapshotTranscriptAsync(slug, grace.Token);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogSnapshotFailed(logger, slug, ex);
+            }
+        }
+
+        await backend.TeardownAsync(slug, deleteState: false, grace.Token);
+        await PublishAsync(BottleEventKind.Removed, slug, jobId, "run over; container removed, state kept");
+    }
+
+    private static Dictionary<string, string> BottleData(PreparedBottle bottle) => new(StringComparer.Ordinal)
+    {
+        ["agent"] = bottle.Agent.Key,
+        ["label"] = bottle.Metadata.Label,
+        ["color"] = bottle.Metadata.Color,
+        ["backend"] = bottle.Metadata.Backend,
+        ["startedAt"] = bottle.Metadata.StartedAt,
+    };
+
+    private Task PublishAsync(BottleEventKind kind, string? slug, string jobId, string message, IReadOnlyDictionary<string, string>? data = null) =>
+        events.PublishAsync(new BottleEvent(kind, slug, jobId, clock.GetUtcNow(), message, data));
+
+    /// <summary>Each output line becomes an event; publishing is fire-and-forget so a slow Redis never stalls the agent.</summary>
+    private sealed class OutputEvents(BottleRunner runner, string slug, string jobId) : IProgress<OutputLine>
+    {
+        public void Report(OutputLine value) =>
+            _ = runner.PublishAsync(BottleEventKind.Output, slug, jobId, value.Text,
+                new Dictionary<string, string>(StringComparer.Ordinal) { ["stream"] = value.Stream == OutputChannel.StandardError ? "stderr" : "stdout" });
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bottle {Slug} run finished: session {SessionId}, exit code {ExitCode}")]
+    private static partial void LogRunFinished(ILogger logger, string slug, string? sessionId, int exitCode);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Bottle {Slug}: transcript snapshot failed; the previous snapshot is kept")]
+    private static partial void LogSnapshotFailed(ILogger logger, string slug, Exception exception);
+}
