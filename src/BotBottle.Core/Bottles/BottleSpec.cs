@@ -1,0 +1,22 @@
+using BotBottle.Core.Manifest;
+
+namespace BotBottle.Core.Bottles;
+
+/// <summary>
+/// What the operator asked for when starting a bottle. Label and colour are "" when unset;
+/// the label falls back to the agent key at render time.
+/// </summary>
+public sealed record BottleSpec(
+    AgentManifest Manifest,
+    string AgentName,
+    bool CopyCwd,
+    string UserCwd,
+    string Identity = "",
+    string Label = "",
+    string Color = "")
+{
+    /// <summary>The manifest entry for <see cref="AgentName"/>; throws if the manifest does not declare it.</summary>
+    public AgentDefinition Agent => Manifest.GetAgent(AgentName);
+
+    public string DisplayName => string.IsNullOrEmpty(Label) ? AgentName : Label;
+}

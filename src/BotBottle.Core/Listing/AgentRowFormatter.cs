@@ -1,0 +1,30 @@
+using System.Globalization;
+using BotBottle.Core.Bottles;
+using BotBottle.Core.Colors;
+using BotBottle.Core.State;
+
+namespace BotBottle.Core.Listing;
+
+/// <summary>
+/// One line per running bottle for plain-text listings:
+/// <c>[docker] a3f9 implementer started 14:02:11 [egress,pipelock]</c>.
+/// </summary>
+/// <param name="timeZone">Zone the start time is shown in; defaults to the machine's local zone.</param>
+/// <param name="colorize">Whether the output goes to a terminal that understands ANSI colour.</param>
+public sealed class AgentRowFormatter(TimeZoneInfo? timeZone = null, bool colorize = false)
+{
+    private readonly TimeZoneInfo _timeZone = timeZone ?? TimeZoneInfo.Local;
+
+    public string Format(ActiveAgent agent)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        var started = TimeZoneInfo.ConvertTime(agent.StartedAt, _timeZone)
+            .ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+        var row = $"[{agent.BackendName}] {Slug.Abbreviate(agent.Slug)} {DisplayName(agent)} started {started}";
+        return agent.Services.Count == 0 ? row : $"{row} [{string.Join(',', agent.Services)}]";
+    }
+
+    // Only the name is coloured so columns around it stay readable on any background.
+    private string DisplayName(ActiveAgent agent) =>
+        colorize ? AnsiColor.Colorize(agent.DisplayName, agent.Color) : agent.DisplayName;
+}
