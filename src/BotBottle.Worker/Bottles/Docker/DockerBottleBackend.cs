@@ -257,9 +257,16 @@ public sealed partial class DockerBottleBackend(
 
         // Extract beside the old copy and swap, so a failed snapshot never destroys the previous one.
         var staging = Path.Combine(hostParent, $".{name}.{Guid.NewGuid():N}.incoming");
-        await using (archive.Stream)
+        // Docker.DotNet's chunked response stream trips TarReader's partial reads; a local copy does not.
+        await using (var local = new FileStream(Path.GetTempFileName(), FileMode.Open, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose))
         {
-            await TarArchives.ExtractAsync(archive.Stream, staging, cancellationToken);
+            await using (archive.Stream)
+            {
+                await archive.Stream.CopyToAsync(local, cancellationToken);
+            }
+
+            local.Position = 0;
+            await TarArchives.ExtractAsync(local, staging, cancellationToken);
         }
 
         var target = Path.Combine(hostParent, name);

@@ -1,0 +1,257 @@
+using System.Text.Json;
+using BotBottle.Core.Backends;
+using BotBottle.Core.Bottles;
+using BotBottle.Worker.Bottles;
+using BotBottle.Worker.Bottles.Docker;
+using BotBottle.Worker.Tests.Support;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace BotBottle.Worker.Tests.Bottles;
+
+/// <summary>The Docker backend against the real engine, with the offline-built agent base image.</summary>
+public sealed class DockerBottleBackendTests : IAsyncLifetime
+{
+    private const string Manifest = $$"""
+        agents:
+          shell:
+            image: {{TestImages.AgentBase}}
+            harness: claude
+            prompt: "unused"
+            limits: { memory: 256m, cpus: 0.5, pids: 128 }
+          online:
+            image: {{TestImages.AgentBase}}
+            harness: claude
+            egress: [example.org]
+        """;
+
+    private readonly BottleHarness _bottles = new(Manifest);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _bottles.DisposeAsync();
+
+    [Fact]
+    public async Task Prepare_writes_metadata_with_the_label_and_colour_of_the_spec()
+    {
+        var bottle = await PrepareAsync("shell", label: "api refactor", color: "bright-magenta");
+
+        var metadata = _bottles.State.ReadMetadata(bottle.Slug);
+        Assert.Equal("api refactor", metadata.Label);
+        Assert.Equal("bright-magenta", metadata.Color);
+        Assert.Equal("shell", metadata.AgentName);
+        Assert.Equal("docker", metadata.Backend);
+    }
+
+    [Fact]
+    public async Task Launched_bottle_runs_as_the_non_root_agent_user_with_no_capabilities()
+    {
+        var bottle = await LaunchAsync("shell");
+
+        var id = await _bottles.Backend.ExecAsync(bottle.Slug, ["id", "-u"], null, default);
+        var caps = await _bottles.Backend.ExecAsync(bottle.Slug, ["grep", "CapEff", "/proc/self/status"], null, default);
+
+        Assert.Equal("1000", id.StandardOutput.Trim());
+        Assert.EndsWith("0000000000000000", caps.StandardOutput.Trim(), StringComparison.Ordinal);
+        var inspect = await _bottles.Docker.Containers.InspectContainerAsync(DockerNames.Container(bottle.Slug));
+        Assert.Contains("no-new-privileges", inspect.HostConfig.SecurityOpt);
+        Assert.Contains("ALL", inspect.HostConfig.CapDrop);
+        Assert.False(inspect.HostConfig.Privileged);
+    }
+
+    [Fact]
+    public async Task Bottle_cannot_see_the_Docker_socket()
+    {
+        var bottle = await LaunchAsync("shell");
+
+        var probe = await _bottles.Backend.ExecAsync(bottle.Slug, ["sh", "-c", "ls -la /var/run/docker.sock /run/docker.sock"], null, default);
+
+        Assert.NotEqual(0, probe.ExitCode);
+        Assert.Contains("No such file", probe.StandardError, StringComparison.Ordinal);
+        var inspect = await _bottles.Docker.Containers.InspectContainerAsync(DockerNames.Container(bottle.Slug));
+        Assert.Empty(inspect.Mounts);
+    }
+
+    [Fact]
+    public async Task Launch_applies_the_manifest_limits_and_identifying_labels()
+    {
+        var bottle = await LaunchAsync("shell");
+
+        var inspect = await _bottles.Docker.Containers.InspectContainerAsync(DockerNames.Container(bottle.Slug));
+
+        Assert.Equal(256L * 1024 * 1024, inspect.HostConfig.Memory);
+        Assert.Equal(500_000_000L, inspect.HostConfig.NanoCPUs);
+        Assert.Equal(128L, inspect.HostConfig.PidsLimit);
+        Assert.Equal(bottle.Slug, inspect.Config.Labels[DockerNames.SlugLabel]);
+        Assert.Equal("shell", inspect.Config.Labels[DockerNames.AgentLabel]);
+        Assert.Equal("docker", inspect.Config.Labels[DockerNames.BackendLabel]);
+    }
+
+    [Fact]
+    public async Task A_bottle_with_no_egress_sits_alone_on_an_internal_network()
+    {
+        var bottle = await LaunchAsync("shell");
+
+        var network = await _bottles.Docker.Networks.InspectNetworkAsync(DockerNames.Network(bottle.Slug));
+        var inspect = await _bottles.Docker.Containers.InspectContainerAsync(DockerNames.Container(bottle.Slug));
+
+        Assert.True(network.Internal);
+        Assert.Equal([DockerNames.Network(bottle.Slug)], inspect.NetworkSettings.Networks.Keys);
+    }
+
+    [Fact]
+    public async Task Claude_json_in_the_bottle_carries_the_label_as_name_and_the_colour()
+    {
+        var bottle = await LaunchAsync("shell", label: "docs", color: "cyan");
+
+        var read = await _bottles.Backend.ExecAsync(bottle.Slug, ["cat", $"{AgentPaths.Home}/{AgentPaths.ClaudeConfigFile}"], null, default);
+
+        using var json = JsonDocument.Parse(read.StandardOutput);
+        Assert.Equal("docs", json.RootElement.GetProperty("name").GetString());
+        Assert.Equal("cyan", json.RootElement.GetProperty("color").GetString());
+        Assert.True(json.RootElement.GetProperty("hasCompletedOnboarding").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Claude_json_omits_name_and_colour_when_none_were_given()
+    {
+        var bottle = await LaunchAsync("shell");
+
+        var read = await _bottles.Backend.ExecAsync(bottle.Slug, ["cat", $"{AgentPaths.Home}/{AgentPaths.ClaudeConfigFile}"], null, default);
+
+        using var json = JsonDocument.Parse(read.StandardOutput);
+        Assert.False(json.RootElement.TryGetProperty("name", out _));
+        Assert.False(json.RootElement.TryGetProperty("color", out _));
+    }
+
+    [Fact]
+    public async Task Copied_working_directory_arrives_in_the_workspace_owned_by_the_agent()
+    {
+        var cwd = _bottles.Scratch("cwd");
+        File.WriteAllText(Path.Combine(cwd, "README.md"), "hello from the host\n");
+        Directory.CreateDirectory(Path.Combine(cwd, "src"));
+        File.WriteAllText(Path.Combine(cwd, "src", "main.c"), "int main(){}\n");
+
+        var bottle = await LaunchAsync("shell", workspace: WorkspaceSource.CopyOf(cwd));
+        var read = await _bottles.Backend.ExecAsync(bottle.Slug, ["sh", "-c", "cat README.md && stat -c %u src/main.c && touch new-file"], null, default);
+
+        Assert.Equal(0, read.ExitCode);
+        Assert.Equal("hello from the host\n1000\n", read.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Git_clone_workspace_is_checked_out_at_the_requested_commit()
+    {
+        var repository = _bottles.Scratch("origin");
+        var first = await GitRepo.CommitAsync(repository, "file.txt", "first\n");
+        await GitRepo.CommitAsync(repository, "file.txt", "second\n");
+
+        var bottle = await LaunchAsync("shell", workspace: WorkspaceSource.GitCloneOf(repository, first));
+        var read = await _bottles.Backend.ExecAsync(bottle.Slug, ["cat", "file.txt"], null, default);
+
+        Assert.Equal("first\n", read.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Exec_streams_each_output_line_as_it_comes()
+    {
+        var bottle = await LaunchAsync("shell");
+        var lines = new List<OutputLine>();
+
+        var outcome = await _bottles.Backend.ExecAsync(
+            bottle.Slug, ["sh", "-c", "echo one; echo two >&2; echo three; exit 3"], new SynchronousProgress<OutputLine>(lines.Add), default);
+
+        Assert.Equal(3, outcome.ExitCode);
+        Assert.Equal(["one", "three"], lines.Where(l => l.Stream == OutputChannel.StandardOutput).Select(l => l.Text));
+        Assert.Equal(["two"], lines.Where(l => l.Stream == OutputChannel.StandardError).Select(l => l.Text));
+    }
+
+    [Fact]
+    public async Task Enumerate_lists_running_bottles_with_label_and_colour_from_metadata()
+    {
+        var labelled = await LaunchAsync("shell", label: "payments bug", color: "green");
+        var plain = await LaunchAsync("shell");
+
+        var agents = await _bottles.Backend.EnumerateAsync(default);
+
+        var first = Assert.Single(agents, a => a.Slug == labelled.Slug);
+        Assert.Equal(("payments bug", "green", BottleStatus.Running), (first.Label, first.Color, first.Status));
+        var second = Assert.Single(agents, a => a.Slug == plain.Slug);
+        Assert.Equal(("", "", "shell"), (second.Label, second.Color, second.DisplayName));
+    }
+
+    [Fact]
+    public async Task Enumerate_reports_a_bottle_whose_container_vanished()
+    {
+        var bottle = await LaunchAsync("shell", label: "ghost");
+        await _bottles.Docker.Containers.RemoveContainerAsync(DockerNames.Container(bottle.Slug), new ContainerRemoveParameters { Force = true });
+
+        var agents = await _bottles.Backend.EnumerateAsync(default);
+
+        var ghost = Assert.Single(agents, a => a.Slug == bottle.Slug);
+        Assert.Equal(BottleStatus.Vanished, ghost.Status);
+        Assert.Equal("ghost", ghost.Label);
+    }
+
+    [Fact]
+    public async Task Teardown_removes_container_and_network_and_keeps_the_state_directory()
+    {
+        var bottle = await LaunchAsync("shell");
+
+        await _bottles.Backend.TeardownAsync(bottle.Slug, deleteState: false, default);
+
+        await Assert.ThrowsAsync<DockerContainerNotFoundException>(() => _bottles.Docker.Containers.InspectContainerAsync(DockerNames.Container(bottle.Slug)));
+        await Assert.ThrowsAnyAsync<DockerApiException>(() => _bottles.Docker.Networks.InspectNetworkAsync(DockerNames.Network(bottle.Slug)));
+        Assert.True(File.Exists(_bottles.State.MetadataPath(bottle.Slug)));
+        Assert.DoesNotContain(await _bottles.Backend.EnumerateAsync(default), a => a.Slug == bottle.Slug);
+    }
+
+    [Fact]
+    public async Task Teardown_with_state_deletion_removes_the_state_directory()
+    {
+        var bottle = await LaunchAsync("shell");
+
+        await _bottles.Backend.TeardownAsync(bottle.Slug, deleteState: true, default);
+
+        Assert.False(Directory.Exists(_bottles.State.BottleDir(bottle.Slug)));
+    }
+
+    [Fact]
+    public async Task Teardown_of_an_unknown_slug_says_there_is_no_such_bottle()
+    {
+        var error = await Assert.ThrowsAsync<BottleNotFoundException>(() => _bottles.Backend.TeardownAsync("f00d", deleteState: false, default));
+
+        Assert.Equal("f00d", error.Slug);
+    }
+
+    [Fact]
+    public async Task Snapshot_copies_the_harness_state_out_and_a_relaunch_restores_it()
+    {
+        var bottle = await LaunchAsync("shell");
+        await _bottles.Backend.ExecAsync(bottle.Slug, ["sh", "-c", "mkdir -p ~/.claude/projects/x && echo remembered > ~/.claude/projects/x/s.jsonl && echo edit > change.txt"], null, default);
+
+        await _bottles.Backend.SnapshotTranscriptAsync(bottle.Slug, default);
+        await _bottles.Backend.TeardownAsync(bottle.Slug, deleteState: false, default);
+        var snapshot = Path.Combine(_bottles.State.TranscriptDir(bottle.Slug), ".claude", "projects", "x", "s.jsonl");
+        Assert.Equal("remembered\n", File.ReadAllText(snapshot));
+
+        var reopened = _bottles.Backend.Reopen(bottle.Slug, _bottles.Manifest);
+        await _bottles.Backend.LaunchAsync(reopened, default);
+        var read = await _bottles.Backend.ExecAsync(bottle.Slug, ["sh", "-c", "cat ~/.claude/projects/x/s.jsonl change.txt && stat -c %u ~/.claude"], null, default);
+
+        Assert.Equal("remembered\nedit\n1000\n", read.StandardOutput);
+    }
+
+    private async Task<PreparedBottle> PrepareAsync(string agent, string label = "", string color = "", WorkspaceSource? workspace = null)
+    {
+        var spec = new BottleSpec(_bottles.Manifest, agent, workspace is WorkspaceSource.CopiedDirectory, "/home/operator/project", "test", label, color);
+        return await _bottles.Backend.PrepareAsync(spec, workspace ?? WorkspaceSource.Empty, default);
+    }
+
+    private async Task<PreparedBottle> LaunchAsync(string agent, string label = "", string color = "", WorkspaceSource? workspace = null)
+    {
+        var bottle = await PrepareAsync(agent, label, color, workspace);
+        await _bottles.Backend.LaunchAsync(bottle, default);
+        return bottle;
+    }
+}

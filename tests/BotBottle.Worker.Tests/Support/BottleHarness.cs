@@ -1,0 +1,72 @@
+using BotBottle.Core.Manifest;
+using BotBottle.Core.State;
+using BotBottle.Worker.Bottles;
+using BotBottle.Worker.Bottles.Docker;
+using BotBottle.Worker.Bottles.Workspace;
+using Docker.DotNet;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace BotBottle.Worker.Tests.Support;
+
+/// <summary>
+/// A Docker backend on the real engine with a private state root, plus a manifest written for the
+/// test. Whatever bottles a test leaves behind are torn down on dispose.
+/// </summary>
+public sealed class BottleHarness : IAsyncDisposable
+{
+    private readonly TempDirectory _root = new("botbottle-worker");
+
+    public BottleHarness(string manifestYaml, Action<BottleOptions>? configure = null)
+    {
+        ManifestPath = _root.Combine("agents.yaml");
+        File.WriteAllText(ManifestPath, manifestYaml);
+        Options = new BottleOptions { StateRoot = _root.Combine("state"), ManifestPath = ManifestPath };
+        configure?.Invoke(Options);
+        Docker = BottlesServiceCollectionExtensions.CreateDockerClient(Options);
+        State = new BottleStateStore(Options.StateRoot);
+        Backend = new DockerBottleBackend(
+            Docker,
+            State,
+            new WorkspaceProvisioner(NullLogger<WorkspaceProvisioner>.Instance),
+            Microsoft.Extensions.Options.Options.Create(Options),
+            TimeProvider.System,
+            NullLogger<DockerBottleBackend>.Instance);
+    }
+
+    public string ManifestPath { get; }
+
+    public BottleOptions Options { get; }
+
+    public DockerClient Docker { get; }
+
+    public BottleStateStore State { get; }
+
+    public DockerBottleBackend Backend { get; }
+
+    public AgentManifest Manifest => ManifestLoader.LoadFile(ManifestPath);
+
+    public string Scratch(string name)
+    {
+        var path = _root.Combine(name);
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var slug in State.ListSlugs())
+        {
+            try
+            {
+                await Backend.TeardownAsync(slug, deleteState: false, CancellationToken.None);
+            }
+            catch (Core.Backends.BottleNotFoundException)
+            {
+            }
+        }
+
+        Docker.Dispose();
+        _root.Dispose();
+    }
+}

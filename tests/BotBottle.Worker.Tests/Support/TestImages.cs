@@ -1,0 +1,11 @@
+namespace BotBottle.Worker.Tests.Support;
+
+/// <summary>Images ./test.sh builds offline before the tests run (build/images/*.sh).</summary>
+public static class TestImages
+{
+    /// <summary>Debian minbase with the non-root agent user: enough for every test that needs no harness.</summary>
+    public const string AgentBase = "botbottle/agent-base:bookworm";
+
+    /// <summary>The agent base plus the real Claude Code CLI.</summary>
+    public const string AgentClaude = "botbottle/agent-claude:latest";
+}
