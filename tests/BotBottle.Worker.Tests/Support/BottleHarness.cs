@@ -3,6 +3,9 @@ using BotBottle.Core.State;
 using BotBottle.Worker.Bottles;
 using BotBottle.Worker.Bottles.Docker;
 using BotBottle.Worker.Bottles.Workspace;
+using BotBottle.Worker.Events;
+using BotBottle.Worker.Manifests;
+using BotBottle.Worker.Runs;
 using Docker.DotNet;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -45,6 +48,14 @@ public sealed class BottleHarness : IAsyncDisposable
     public DockerBottleBackend Backend { get; }
 
     public AgentManifest Manifest => ManifestLoader.LoadFile(ManifestPath);
+
+    public BottleRunner Runner(IBottleEvents events) => new(
+        Backend,
+        new ManifestSource(Microsoft.Extensions.Options.Options.Create(Options), new TestHostEnvironment(_root.Path)),
+        events,
+        Microsoft.Extensions.Options.Options.Create(Options),
+        TimeProvider.System,
+        NullLogger<BottleRunner>.Instance);
 
     public string Scratch(string name)
     {

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using BotBottle.Core.Backends;
+using BotBottle.Core.Events;
+using BotBottle.Worker.Runs;
+using BotBottle.Worker.Tests.Support;
+
+namespace BotBottle.Worker.Tests.Runs;
+
+/// <summary>
+/// The REAL Claude Code CLI inside a real bottle, against a scripted Anthropic-compatible model
+/// server on the host: run, transcript snapshot, and resume of the same session.
+/// </summary>
+public sealed class ClaudeRunAndResumeTests : IAsyncLifetime
+{
+    private ScriptedAnthropicServer _model = null!;
+    private BottleHarness _bottles = null!;
+    private readonly RecordingEvents _events = new();
+
+    public async Task InitializeAsync()
+    {
+        _model = await ScriptedAnthropicServer.StartAsync();
+        _bottles = new BottleHarness(ClaudeAgentManifest.For(_model.Port));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _bottles.DisposeAsync();
+        await _model.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Run_returns_the_session_id_snapshots_the_transcript_and_resume_continues_the_same_conversation()
+    {
+        var runner = _bottles.Runner(_events);
+        const string firstTask = "Summarise the open pull request, please.";
+        const string secondTask = "New commits were pushed; review the diff.";
+
+        var first = await runner.RunAsync(new BottleRequest("claude", WorkspaceSource.Empty), firstTask, "job-1", null, default);
+
+        Assert.NotNull(first.Harness);
+        Assert.True(first.Harness.Succeeded, first.Harness.ResultText);
+        Assert.True(Guid.TryParse(first.Harness.SessionId, out _), $"session id '{first.Harness.SessionId}'");
+        Assert.StartsWith("Scripted reply", first.Harness.ResultText, StringComparison.Ordinal);
+        var transcript = TranscriptPath(first.Slug, first.Harness.SessionId!);
+        Assert.True(File.Exists(transcript), $"no transcript at {transcript}");
+        Assert.Contains(firstTask, await File.ReadAllTextAsync(transcript), StringComparison.Ordinal);
+        var firstReply = first.Harness.ResultText;
+
+        var second = await runner.ResumeAsync(first.Slug, first.Harness.SessionId!, secondTask, "job-2", default);
+
+        Assert.True(second.Harness!.Succeeded, second.Harness.ResultText);
+        Assert.Equal(first.Slug, second.Slug);
+        Assert.Equal(first.Harness.SessionId, second.Harness.SessionId);
+        var resumed = Assert.Single(_model.RequestsMentioning(secondTask), r => ConversationOf(r).Count > 1);
+        var turns = ConversationOf(resumed);
+        Assert.Contains(turns, t => t.Role == "user" && t.Text.Contains(firstTask, StringComparison.Ordinal));
+        Assert.Contains(turns, t => t.Role == "assistant" && t.Text.Contains(firstReply, StringComparison.Ordinal));
+        Assert.Contains(secondTask, await File.ReadAllTextAsync(TranscriptPath(second.Slug, second.Harness.SessionId!)), StringComparison.Ordinal);
+
+        Assert.Contains(_events.All, e => e.Kind == BottleEventKind.Output && e.JobId == "job-1" && e.Message.Contains(first.Harness.SessionId!, StringComparison.Ordinal));
+        Assert.Equal(2, _events.All.Count(e => e.Kind == BottleEventKind.Removed && e.Slug == first.Slug));
+        Assert.Empty(await _bottles.Backend.EnumerateAsync(default));
+    }
+
+    private string TranscriptPath(string slug, string sessionId) =>
+        Path.Combine(_bottles.State.TranscriptDir(slug), ".claude", "projects", "-home-agent-workspace", $"{sessionId}.jsonl");
+
+    private static List<(string Role, string Text)> ConversationOf(RecordedRequest request)
+    {
+        using var json = request.Json();
+        return [.. json.RootElement.GetProperty("messages").EnumerateArray().Select(m => (m.GetProperty("role").GetString()!, TextOf(m.GetProperty("content"))))];
+    }
+
+    private static string TextOf(JsonElement content) => content.ValueKind == JsonValueKind.String
+        ? content.GetString()!
+        : string.Concat(content.EnumerateArray().Where(b => b.TryGetProperty("text", out _)).Select(b => b.GetProperty("text").GetString()));
+}
