@@ -23,8 +23,32 @@ public abstract record WorkspaceSource
     public sealed record GitClone(string Repository, string? Reference) : WorkspaceSource
     {
         /// <summary>The repository without credentials, for logs and events.</summary>
-        public string RedactedRepository => Uri.TryCreate(Repository, UriKind.Absolute, out var uri) && uri.UserInfo.Length > 0
-            ? Repository.Replace(uri.UserInfo + "@", "***@", StringComparison.Ordinal)
-            : Repository;
+        public string RedactedRepository => Redact(Repository);
+
+        // Records print every member; the repository URL may carry a token.
+        protected override bool PrintMembers(System.Text.StringBuilder builder)
+        {
+            builder.Append("Repository = ").Append(RedactedRepository).Append(", Reference = ").Append(Reference);
+            return true;
+        }
+
+        /// <summary>
+        /// Cuts by position in the text as given: <see cref="Uri.UserInfo"/> is re-escaped, so
+        /// searching for it can miss and leave the token in place.
+        /// </summary>
+        private static string Redact(string repository)
+        {
+            var scheme = repository.IndexOf("://", StringComparison.Ordinal);
+            if (scheme < 0)
+            {
+                return repository;
+            }
+
+            var authorityStart = scheme + 3;
+            var authorityEnd = repository.IndexOfAny(['/', '?', '#'], authorityStart);
+            var authority = authorityEnd < 0 ? repository[authorityStart..] : repository[authorityStart..authorityEnd];
+            var at = authority.LastIndexOf('@');
+            return at < 0 ? repository : repository[..authorityStart] + "***" + repository[(authorityStart + at)..];
+        }
     }
 }

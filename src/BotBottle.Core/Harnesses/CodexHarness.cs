@@ -50,8 +50,15 @@ public sealed class CodexHarness : IAgentHarness
                 case "item.completed" when evt.Object("item") is { } item && item.String("type") == "agent_message":
                     lastMessage = item.String("text") ?? lastMessage;
                     break;
-                case "turn.completed" when evt.Object("usage") is { } u:
-                    usage = new HarnessUsage(u.Long("input_tokens"), u.Long("output_tokens"), u.Long("cached_input_tokens"));
+                case "turn.completed":
+                    // Codex reports retries ("Reconnecting... 2/5") as error events; a turn that
+                    // then completes did not fail.
+                    error = null;
+                    if (evt.Object("usage") is { } u)
+                    {
+                        usage = new HarnessUsage(u.Long("input_tokens"), u.Long("output_tokens"), u.Long("cached_input_tokens"));
+                    }
+
                     break;
                 case "turn.failed" or "error":
                     error = evt.Object("error")?.String("message") ?? evt.String("message") ?? "codex reported an error";

@@ -18,6 +18,6 @@ public static partial class SessionIds
                 $"'{sessionId}' is not a session id: expected letters, digits, '-' or '_' (for Claude Code a UUID)",
                 nameof(sessionId));
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]*$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_-]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex SessionIdPattern();
 }

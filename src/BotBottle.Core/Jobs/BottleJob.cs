@@ -49,19 +49,19 @@ public sealed record BottleJob
         switch (Kind)
         {
             case JobKind.Launch:
-                Require(problems, AgentName, "agent");
+                Require(problems, AgentName, "an agent");
                 break;
             case JobKind.Run:
-                Require(problems, AgentName, "agent");
-                Require(problems, Task, "task");
+                Require(problems, AgentName, "an agent");
+                Require(problems, Task, "a task");
                 break;
             case JobKind.Resume:
-                Require(problems, Slug, "slug");
-                Require(problems, SessionId, "session id");
-                Require(problems, Task, "task");
+                Require(problems, Slug, "a slug");
+                Require(problems, SessionId, "a session id");
+                Require(problems, Task, "a task");
                 break;
             case JobKind.Teardown:
-                Require(problems, Slug, "slug");
+                Require(problems, Slug, "a slug");
                 break;
             default:
                 problems.Add($"unknown job kind {Kind}");
@@ -75,7 +75,7 @@ public sealed record BottleJob
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            problems.Add($"a {Kind.ToString().ToLowerInvariant()} job needs a {what}");
+            problems.Add($"a {Kind.ToString().ToLowerInvariant()} job needs {what}");
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using BotBottle.Core.Events;
 using BotBottle.Core.Jobs;
 using BotBottle.Worker.Events;
@@ -111,7 +112,9 @@ public sealed partial class JobConsumer(
     {
         if (!TryReadJob(entry, out var job, out var problem))
         {
-            await CompleteAsync(entry, JobIdOf(entry), new JobResult { JobId = JobIdOf(entry), Outcome = JobOutcome.Failed, Error = problem, WorkerId = identity.Id, FinishedAt = clock.GetUtcNow() }, null);
+            // A well-formed document keeps its job id, so whoever enqueued it finds the reason.
+            var jobId = job?.JobId is { Length: > 0 } id ? id : $"entry-{entry.Id}";
+            await CompleteAsync(entry, jobId, new JobResult { JobId = jobId, Outcome = JobOutcome.Failed, Error = problem, WorkerId = identity.Id, FinishedAt = clock.GetUtcNow() }, null);
             return;
         }
 
@@ -200,9 +203,9 @@ public sealed partial class JobConsumer(
         return pending is [var info, ..] ? info.DeliveryCount : 1;
     }
 
-    private static bool TryReadJob(StreamEntry entry, out BottleJob job, out string problem)
+    private static bool TryReadJob(StreamEntry entry, [NotNullWhen(true)] out BottleJob? job, out string problem)
     {
-        job = null!;
+        job = null;
         var json = entry[QueueNames.PayloadField];
         if (json.IsNullOrEmpty)
         {
@@ -224,8 +227,6 @@ public sealed partial class JobConsumer(
         problem = string.Join("; ", problems);
         return problems.Count == 0;
     }
-
-    private static string JobIdOf(StreamEntry entry) => $"entry-{entry.Id}";
 
     private JobResult Failure(BottleJob job, string error, string? slug) => new()
     {
