@@ -29,12 +29,15 @@ public sealed class BottleStateStore
 
     public string TranscriptDir(string slug) => Path.Combine(BottleDir(slug), TranscriptDirName);
 
-    /// <summary>Picks a slug no existing bottle uses and creates its directory.</summary>
-    public string CreateBottle()
+    /// <summary>
+    /// Picks a slug no existing bottle uses and creates its directory. <paramref name="takenElsewhere"/>
+    /// lets a backend rule out slugs it sees in use outside this state root (containers on a shared engine).
+    /// </summary>
+    public string CreateBottle(Func<string, bool>? takenElsewhere = null)
     {
         // Checking then creating is not atomic, but two launches drawing the same random slug in the same
         // instant is far less likely than anything else that can go wrong starting a container.
-        var slug = _slugs.Next(candidate => Directory.Exists(Path.Combine(Root, candidate)));
+        var slug = _slugs.Next(candidate => Directory.Exists(Path.Combine(Root, candidate)) || (takenElsewhere?.Invoke(candidate) ?? false));
         Directory.CreateDirectory(BottleDir(slug));
         return slug;
     }

@@ -21,6 +21,12 @@ public sealed class BottleOptions
     /// </summary>
     public string HostAlias { get; set; } = "host.botbottle.internal";
 
+    /// <summary>Address pool the per-bottle networks are carved from; pick one no other network on the host uses.</summary>
+    public string NetworkPool { get; set; } = "10.213.0.0/16";
+
+    /// <summary>Prefix length of each bottle's subnet within <see cref="NetworkPool"/>.</summary>
+    public int NetworkPrefixLength { get; set; } = 28;
+
     /// <summary>Extra environment for every bottle (API keys and the like); values are never logged.</summary>
     public Dictionary<string, string> AgentEnvironment { get; } = new(StringComparer.Ordinal);
 

@@ -100,6 +100,18 @@ public sealed class DockerBottleBackendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bottle_network_is_a_small_subnet_from_the_configured_pool()
+    {
+        var bottle = await LaunchAsync("shell");
+
+        var network = await _bottles.Docker.Networks.InspectNetworkAsync(DockerNames.Network(bottle.Slug));
+
+        var subnet = Assert.Single(network.IPAM.Config).Subnet;
+        Assert.StartsWith("10.213.", subnet, StringComparison.Ordinal);
+        Assert.EndsWith("/28", subnet, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Claude_json_in_the_bottle_carries_the_label_as_name_and_the_colour()
     {
         var bottle = await LaunchAsync("shell", label: "docs", color: "cyan");

@@ -59,7 +59,7 @@ public sealed class ClaudeRunAndResumeTests : IAsyncLifetime
 
         Assert.Contains(_events.All, e => e.Kind == BottleEventKind.Output && e.JobId == "job-1" && e.Message.Contains(first.Harness.SessionId!, StringComparison.Ordinal));
         Assert.Equal(2, _events.All.Count(e => e.Kind == BottleEventKind.Removed && e.Slug == first.Slug));
-        Assert.Empty(await _bottles.Backend.EnumerateAsync(default));
+        Assert.DoesNotContain(await _bottles.Backend.EnumerateAsync(default), a => a.Slug == first.Slug);
     }
 
     private string TranscriptPath(string slug, string sessionId) =>

@@ -77,6 +77,7 @@ public sealed class BottleHarness : IAsyncDisposable
             }
         }
 
+        Backend.Dispose();
         Docker.Dispose();
         _root.Dispose();
     }

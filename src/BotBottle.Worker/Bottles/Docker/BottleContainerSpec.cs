@@ -47,11 +47,12 @@ public static class BottleContainerSpec
         };
     }
 
-    public static NetworksCreateParameters Network(PreparedBottle bottle)
+    public static NetworksCreateParameters Network(PreparedBottle bottle, string subnet)
     {
         ArgumentNullException.ThrowIfNull(bottle);
         return new NetworksCreateParameters
         {
+            IPAM = new IPAM { Driver = "default", Config = [new IPAMConfig { Subnet = subnet, Gateway = SubnetPool.GatewayOf(subnet) }] },
             Name = DockerNames.Network(bottle.Slug),
             Driver = "bridge",
             // With no allowlist there is nowhere to go: no route out at all. With one, the egress

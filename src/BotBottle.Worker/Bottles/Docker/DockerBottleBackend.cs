@@ -20,17 +20,24 @@ public sealed partial class DockerBottleBackend(
     WorkspaceProvisioner workspaces,
     IOptions<BottleOptions> options,
     TimeProvider clock,
-    ILogger<DockerBottleBackend> logger) : IBottleBackend
+    ILogger<DockerBottleBackend> logger) : IBottleBackend, IDisposable
 {
     public const string WorkspaceDirName = "workspace";
 
+    private readonly SemaphoreSlim _networkGate = new(1, 1);
+    private readonly SubnetPool _subnets = new(options.Value.NetworkPool, options.Value.NetworkPrefixLength);
+
     public string Name => DockerNames.Backend;
+
+    public void Dispose() => _networkGate.Dispose();
 
     public async Task<PreparedBottle> PrepareAsync(BottleSpec spec, WorkspaceSource workspace, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var agent = spec.Agent;
-        var slug = state.CreateBottle();
+        // Container and network names are engine-wide; another Worker or state root may hold a slug.
+        var onEngine = await SlugsOnEngineAsync(cancellationToken);
+        var slug = state.CreateBottle(onEngine.Contains);
         try
         {
             var metadata = BottleMetadata.ForNewBottle(spec, clock.GetUtcNow(), DockerNames.Container(slug), Name);
@@ -60,8 +67,8 @@ public sealed partial class DockerBottleBackend(
         ArgumentNullException.ThrowIfNull(bottle);
         await RemoveContainerAndNetworkAsync(bottle.Slug, cancellationToken);
 
-        var network = await docker.Networks.CreateNetworkAsync(BottleContainerSpec.Network(bottle), cancellationToken);
-        var gateway = await GatewayOfAsync(network.ID, cancellationToken);
+        var (network, subnet) = await CreateNetworkAsync(bottle, cancellationToken);
+        var gateway = SubnetPool.GatewayOf(subnet);
         var container = await docker.Containers.CreateContainerAsync(
             BottleContainerSpec.Create(bottle, DockerNames.Network(bottle.Slug), gateway, options.Value), cancellationToken);
 
@@ -78,15 +85,7 @@ public sealed partial class DockerBottleBackend(
 
     public async Task<IReadOnlyList<ActiveAgent>> EnumerateAsync(CancellationToken cancellationToken)
     {
-        var containers = await docker.Containers.ListContainersAsync(new ContainersListParameters
-        {
-            All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>>
-            {
-                ["label"] = new Dictionary<string, bool> { [$"{DockerNames.BackendLabel}={DockerNames.Backend}"] = true },
-            },
-        }, cancellationToken);
-
+        var containers = await BottleContainersAsync(cancellationToken);
         var bySlug = containers
             .Where(c => c.Labels.ContainsKey(DockerNames.SlugLabel))
             .ToDictionary(c => c.Labels[DockerNames.SlugLabel], StringComparer.Ordinal);
@@ -206,6 +205,25 @@ public sealed partial class DockerBottleBackend(
         return ActiveAgent.FromMetadata(slug, metadata, record?.Services ?? []) with { Status = status };
     }
 
+    private Task<IList<ContainerListResponse>> BottleContainersAsync(CancellationToken cancellationToken) =>
+        docker.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            All = true,
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["label"] = new Dictionary<string, bool> { [$"{DockerNames.BackendLabel}={DockerNames.Backend}"] = true },
+            },
+        }, cancellationToken);
+
+    private async Task<HashSet<string>> SlugsOnEngineAsync(CancellationToken cancellationToken)
+    {
+        var containers = await BottleContainersAsync(cancellationToken);
+        return containers
+            .Select(c => c.Labels.TryGetValue(DockerNames.SlugLabel, out var slug) ? slug : null)
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
     private IEnumerable<string> SlugsWithRuntimeRecords() =>
         Directory.Exists(state.Root)
             ? Directory.EnumerateFiles(state.Root, RuntimeRecord.FileName, new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 1 })
@@ -213,10 +231,45 @@ public sealed partial class DockerBottleBackend(
                 .Where(Slug.IsValid)
             : [];
 
-    private async Task<string?> GatewayOfAsync(string networkId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Serialised within this Worker so two launches never pick the same subnet; a clash with
+    /// another Worker on the same engine is refused by Docker and retried with the next subnet.
+    /// </summary>
+    private async Task<(NetworksCreateResponse Network, string Subnet)> CreateNetworkAsync(PreparedBottle bottle, CancellationToken cancellationToken)
     {
-        var inspected = await docker.Networks.InspectNetworkAsync(networkId, cancellationToken);
-        return inspected.IPAM?.Config?.FirstOrDefault(c => !string.IsNullOrEmpty(c.Gateway))?.Gateway;
+        const int attempts = 8;
+        await _networkGate.WaitAsync(cancellationToken);
+        try
+        {
+            var taken = await SubnetsInUseAsync(cancellationToken);
+            for (var attempt = 1; ; attempt++)
+            {
+                var subnet = _subnets.NextFree(taken)
+                    ?? throw new InvalidOperationException($"the bottle network pool {options.Value.NetworkPool} is full ({_subnets.Capacity} networks); widen BotBottle:NetworkPool");
+                try
+                {
+                    return (await docker.Networks.CreateNetworkAsync(BottleContainerSpec.Network(bottle, subnet), cancellationToken), subnet);
+                }
+                catch (DockerApiException ex) when (attempt < attempts && ex.ResponseBody.Contains("overlap", StringComparison.OrdinalIgnoreCase))
+                {
+                    taken.Add(subnet);
+                }
+            }
+        }
+        finally
+        {
+            _networkGate.Release();
+        }
+    }
+
+    private async Task<HashSet<string>> SubnetsInUseAsync(CancellationToken cancellationToken)
+    {
+        var networks = await docker.Networks.ListNetworksAsync(new NetworksListParameters(), cancellationToken);
+        return networks
+            .SelectMany(n => n.IPAM?.Config ?? [])
+            .Select(c => c.Subnet)
+            .Where(s => !string.IsNullOrEmpty(s))
+            .ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>claude.json, the workspace and any transcript snapshot, as one tar rooted at the agent's home.</summary>

@@ -1,0 +1,133 @@
+using BotBottle.Core.Backends;
+using BotBottle.Core.Bottles;
+using BotBottle.Core.Manifest;
+using BotBottle.Core.State;
+using BotBottle.Worker.Bottles;
+using BotBottle.Worker.Bottles.Docker;
+using BotBottle.Worker.Bottles.Workspace;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace BotBottle.Bench.Bottles;
+
+/// <summary>
+/// Bottle launch (spec to running container, metadata written) against a raw docker create+start of
+/// the same image, and enumerate with many bottles up against the bare container listing, all
+/// measured in one run on the same engine.
+/// </summary>
+public sealed class DockerBottleBench(string image, int launches, int bottles, TextWriter log) : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), $"botbottle-bench-{Guid.NewGuid():N}");
+    private readonly DockerClient _docker = BottlesServiceCollectionExtensions.CreateDockerClient(new BottleOptions());
+    private DockerBottleBackend _backend = null!;
+    private AgentManifest _manifest = null!;
+
+    public async Task<string> RunAsync()
+    {
+        Setup();
+        var report = new List<string> { $"image `{image}`; {launches} launches each way, alternating; enumerate over {bottles} bottles", "", Measurement.Header };
+
+        var raw = new Measurement("raw docker create+start");
+        var launch = new Measurement("bottle launch (prepare+launch)");
+        for (var i = 0; i < launches; i++)
+        {
+            await RawCreateStartAsync(raw);
+            await BottleLaunchAsync(launch);
+            log.Write($"\rlaunch {i + 1}/{launches}");
+        }
+
+        log.WriteLine();
+        report.Add(raw.Row(null));
+        report.Add(launch.Row(raw));
+
+        var slugs = await LaunchManyAsync(bottles);
+        var list = new Measurement($"docker list of {bottles} containers");
+        var enumerate = new Measurement($"enumerate {bottles} bottles");
+        for (var i = 0; i < 20; i++)
+        {
+            await list.TimeAsync(() => _docker.Containers.ListContainersAsync(new ContainersListParameters { All = true }));
+            var found = await enumerate.TimeAsync(() => _backend.EnumerateAsync(default));
+            if (found.Count < bottles)
+            {
+                throw new InvalidOperationException($"enumerate found {found.Count} of {bottles} bottles");
+            }
+        }
+
+        report.Add(list.Row(null));
+        report.Add(enumerate.Row(list));
+        await TeardownAsync(slugs);
+        return string.Join('\n', report);
+    }
+
+    private void Setup()
+    {
+        var manifestPath = Path.Combine(_root, "agents.yaml");
+        Directory.CreateDirectory(_root);
+        File.WriteAllText(manifestPath, $"agents:\n  bench:\n    image: {image}\n    harness: claude\n");
+        _manifest = ManifestLoader.LoadFile(manifestPath);
+        var options = new BottleOptions { StateRoot = Path.Combine(_root, "state"), ManifestPath = manifestPath };
+        _backend = new DockerBottleBackend(_docker, new BottleStateStore(options.StateRoot), new WorkspaceProvisioner(NullLogger<WorkspaceProvisioner>.Instance),
+            Options.Create(options), TimeProvider.System, NullLogger<DockerBottleBackend>.Instance);
+    }
+
+    private async Task RawCreateStartAsync(Measurement measurement)
+    {
+        var id = await measurement.TimeAsync(async () =>
+        {
+            var created = await _docker.Containers.CreateContainerAsync(new CreateContainerParameters { Image = image, Cmd = ["sleep", "infinity"] });
+            await _docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters());
+            return created.ID;
+        });
+        await _docker.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true });
+    }
+
+    private async Task BottleLaunchAsync(Measurement measurement)
+    {
+        var slug = await measurement.TimeAsync(LaunchOneAsync);
+        await _backend.TeardownAsync(slug, deleteState: true, default);
+    }
+
+    private async Task<string> LaunchOneAsync()
+    {
+        var spec = new BottleSpec(_manifest, "bench", false, _root, "bench", "bench", "cyan");
+        var bottle = await _backend.PrepareAsync(spec, WorkspaceSource.Empty, default);
+        await _backend.LaunchAsync(bottle, default);
+        return bottle.Slug;
+    }
+
+    private async Task<List<string>> LaunchManyAsync(int count)
+    {
+        var slugs = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            slugs.Add(await LaunchOneAsync());
+            log.Write($"\rlaunching bottles for enumerate: {i + 1}/{count}");
+        }
+
+        log.WriteLine();
+        return slugs;
+    }
+
+    private async Task TeardownAsync(List<string> slugs)
+    {
+        for (var i = 0; i < slugs.Count; i++)
+        {
+            await _backend.TeardownAsync(slugs[i], deleteState: true, default);
+            log.Write($"\rtearing down: {i + 1}/{slugs.Count}");
+        }
+
+        log.WriteLine();
+    }
+
+    public void Dispose()
+    {
+        _backend?.Dispose();
+        _docker.Dispose();
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+}

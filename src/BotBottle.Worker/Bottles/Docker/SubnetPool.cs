@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace BotBottle.Worker.Bottles.Docker;
+
+/// <summary>
+/// Carves one small subnet per bottle network out of a configured pool. Docker's default pools
+/// hand out a /16 or /20 per network and run dry after about thirty networks; bottles need a
+/// handful of addresses each (the agent, its gateway, sidecars), so a /28 apiece lets one engine
+/// host thousands.
+/// </summary>
+public sealed class SubnetPool
+{
+    private readonly uint _first;
+    private readonly uint _count;
+    private readonly int _prefix;
+
+    public SubnetPool(string pool, int prefixLength)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(pool);
+        var (network, poolPrefix) = ParseCidr(pool);
+        if (prefixLength < poolPrefix || prefixLength > 30)
+        {
+            throw new ArgumentOutOfRangeException(nameof(prefixLength), prefixLength, $"a bottle subnet must be between /{poolPrefix} and /30 inside {pool}");
+        }
+
+        _prefix = prefixLength;
+        _first = network;
+        _count = 1u << (prefixLength - poolPrefix);
+    }
+
+    /// <summary>How many bottle subnets the pool holds.</summary>
+    public long Capacity => _count;
+
+    /// <summary>The first subnet of the pool not in <paramref name="taken"/> (CIDR strings), or null when the pool is full.</summary>
+    public string? NextFree(IReadOnlySet<string> taken)
+    {
+        ArgumentNullException.ThrowIfNull(taken);
+        var size = 1u << (32 - _prefix);
+        for (uint i = 0; i < _count; i++)
+        {
+            var candidate = Format(_first + (i * size), _prefix);
+            if (!taken.Contains(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The bridge's own address in <paramref name="subnet"/> (its first host address). Docker does
+    /// not report a gateway it chose for a subnet given to it, so the Worker names it itself.
+    /// </summary>
+    public static string GatewayOf(string subnet)
+    {
+        var (network, _) = ParseCidr(subnet);
+        return Format(network + 1, 32)[..^3];
+    }
+
+    private static (uint Network, int Prefix) ParseCidr(string cidr)
+    {
+        var slash = cidr.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0
+            || !IPAddress.TryParse(cidr[..slash], out var address)
+            || address.AddressFamily != AddressFamily.InterNetwork
+            || !int.TryParse(cidr[(slash + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var prefix)
+            || prefix is < 8 or > 30)
+        {
+            throw new FormatException($"'{cidr}' is not an IPv4 network such as 10.213.0.0/16");
+        }
+
+        var bytes = address.GetAddressBytes();
+        var value = (uint)(bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]);
+        var mask = prefix == 0 ? 0 : uint.MaxValue << (32 - prefix);
+        return (value & mask, prefix);
+    }
+
+    private static string Format(uint value, int prefix) =>
+        $"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}/{prefix}";
+}
