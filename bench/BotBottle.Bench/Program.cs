@@ -7,7 +7,7 @@ var launches = int.Parse(Arg("--launches") ?? "15", CultureInfo.InvariantCulture
 var bottles = int.Parse(Arg("--bottles") ?? "200", CultureInfo.InvariantCulture);
 var output = Arg("--out");
 
-using var bench = new DockerBottleBench(image, launches, bottles, Console.Error);
+await using var bench = new DockerBottleBench(image, launches, bottles, Console.Error);
 var report = "## Docker bottles\n\n" + await bench.RunAsync() + "\n";
 Console.WriteLine(report);
 if (output is not null)

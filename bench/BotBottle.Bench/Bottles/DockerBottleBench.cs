@@ -17,7 +17,7 @@ namespace BotBottle.Bench.Bottles;
 /// the same image, and enumerate with many bottles up against the bare container listing, all
 /// measured in one run on the same engine.
 /// </summary>
-public sealed class DockerBottleBench(string image, int launches, int bottles, TextWriter log) : IDisposable
+public sealed class DockerBottleBench(string image, int launches, int bottles, TextWriter log) : IAsyncDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"botbottle-bench-{Guid.NewGuid():N}");
     private readonly DockerClient _docker = BottlesServiceCollectionExtensions.CreateDockerClient(new BottleOptions());
@@ -27,6 +27,8 @@ public sealed class DockerBottleBench(string image, int launches, int bottles, T
     public async Task<string> RunAsync()
     {
         Setup();
+        // As in the Worker, spare networks are readied at start-up.
+        await _backend.WarmAsync(default);
         var report = new List<string> { $"image `{image}`; {launches} launches each way, alternating; enumerate over {bottles} bottles", "", Measurement.Header };
 
         var raw = new Measurement("raw docker create+start");
@@ -35,10 +37,9 @@ public sealed class DockerBottleBench(string image, int launches, int bottles, T
         {
             await RawCreateStartAsync(raw);
             await BottleLaunchAsync(launch);
-            log.Write($"\rlaunch {i + 1}/{launches}");
+
         }
 
-        log.WriteLine();
         report.Add(raw.Row(null));
         report.Add(launch.Row(raw));
 
@@ -103,10 +104,12 @@ public sealed class DockerBottleBench(string image, int launches, int bottles, T
         for (var i = 0; i < count; i++)
         {
             slugs.Add(await LaunchOneAsync());
-            log.Write($"\rlaunching bottles for enumerate: {i + 1}/{count}");
+            if ((i + 1) % 25 == 0)
+            {
+                log.WriteLine($"launched {i + 1}/{count} bottles for enumerate");
+            }
         }
 
-        log.WriteLine();
         return slugs;
     }
 
@@ -115,15 +118,20 @@ public sealed class DockerBottleBench(string image, int launches, int bottles, T
         for (var i = 0; i < slugs.Count; i++)
         {
             await _backend.TeardownAsync(slugs[i], deleteState: true, default);
-            log.Write($"\rtearing down: {i + 1}/{slugs.Count}");
+            if ((i + 1) % 50 == 0)
+            {
+                log.WriteLine($"tore down {i + 1}/{slugs.Count}");
+            }
         }
-
-        log.WriteLine();
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        _backend?.Dispose();
+        if (_backend is not null)
+        {
+            await _backend.DisposeAsync();
+        }
+
         _docker.Dispose();
         if (Directory.Exists(_root))
         {

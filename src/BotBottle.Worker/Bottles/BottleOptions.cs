@@ -27,6 +27,9 @@ public sealed class BottleOptions
     /// <summary>Prefix length of each bottle's subnet within <see cref="NetworkPool"/>.</summary>
     public int NetworkPrefixLength { get; set; } = 28;
 
+    /// <summary>Isolated networks kept ready so a launch need not create one.</summary>
+    public int WarmNetworks { get; set; } = 2;
+
     /// <summary>Extra environment for every bottle (API keys and the like); values are never logged.</summary>
     public Dictionary<string, string> AgentEnvironment { get; } = new(StringComparer.Ordinal);
 

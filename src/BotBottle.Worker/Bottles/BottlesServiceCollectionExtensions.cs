@@ -27,6 +27,7 @@ public static class BottlesServiceCollectionExtensions
         services.AddSingleton<IBottleEvents, RedisBottleEvents>();
         services.AddSingleton<BottleRunner>();
         services.AddSingleton<JobExecutor>();
+        services.AddHostedService<NetworkWarmup>();
         services.AddHostedService<JobConsumer>();
         services.AddHealthChecks().AddCheck<DockerHealthCheck>("docker");
         return services;

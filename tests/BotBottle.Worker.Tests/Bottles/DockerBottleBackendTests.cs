@@ -92,11 +92,12 @@ public sealed class DockerBottleBackendTests : IAsyncLifetime
     {
         var bottle = await LaunchAsync("shell");
 
-        var network = await _bottles.Docker.Networks.InspectNetworkAsync(DockerNames.Network(bottle.Slug));
         var inspect = await _bottles.Docker.Containers.InspectContainerAsync(DockerNames.Container(bottle.Slug));
+        var networkName = Assert.Single(inspect.NetworkSettings.Networks.Keys);
+        var network = await _bottles.Docker.Networks.InspectNetworkAsync(networkName);
 
         Assert.True(network.Internal);
-        Assert.Equal([DockerNames.Network(bottle.Slug)], inspect.NetworkSettings.Networks.Keys);
+        Assert.Equal([inspect.ID], network.Containers.Keys);
     }
 
     [Fact]
@@ -104,7 +105,7 @@ public sealed class DockerBottleBackendTests : IAsyncLifetime
     {
         var bottle = await LaunchAsync("shell");
 
-        var network = await _bottles.Docker.Networks.InspectNetworkAsync(DockerNames.Network(bottle.Slug));
+        var network = await _bottles.Docker.Networks.InspectNetworkAsync(await NetworkOfAsync(bottle.Slug));
 
         var subnet = Assert.Single(network.IPAM.Config).Subnet;
         Assert.StartsWith("10.213.", subnet, StringComparison.Ordinal);
@@ -209,11 +210,12 @@ public sealed class DockerBottleBackendTests : IAsyncLifetime
     public async Task Teardown_removes_container_and_network_and_keeps_the_state_directory()
     {
         var bottle = await LaunchAsync("shell");
+        var network = await NetworkOfAsync(bottle.Slug);
 
         await _bottles.Backend.TeardownAsync(bottle.Slug, deleteState: false, default);
 
         await Assert.ThrowsAsync<DockerContainerNotFoundException>(() => _bottles.Docker.Containers.InspectContainerAsync(DockerNames.Container(bottle.Slug)));
-        await Assert.ThrowsAnyAsync<DockerApiException>(() => _bottles.Docker.Networks.InspectNetworkAsync(DockerNames.Network(bottle.Slug)));
+        await Assert.ThrowsAnyAsync<DockerApiException>(() => _bottles.Docker.Networks.InspectNetworkAsync(network));
         Assert.True(File.Exists(_bottles.State.MetadataPath(bottle.Slug)));
         Assert.DoesNotContain(await _bottles.Backend.EnumerateAsync(default), a => a.Slug == bottle.Slug);
     }
@@ -252,6 +254,38 @@ public sealed class DockerBottleBackendTests : IAsyncLifetime
         var read = await _bottles.Backend.ExecAsync(bottle.Slug, ["sh", "-c", "cat ~/.claude/projects/x/s.jsonl change.txt && stat -c %u ~/.claude"], null, default);
 
         Assert.Equal("remembered\nedit\n1000\n", read.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Bottles_with_an_egress_allowlist_get_a_network_of_their_own_that_is_not_internal()
+    {
+        var first = await LaunchAsync("online");
+        var second = await LaunchAsync("online");
+
+        var networks = new[] { await NetworkOfAsync(first.Slug), await NetworkOfAsync(second.Slug) };
+
+        Assert.NotEqual(networks[0], networks[1]);
+        Assert.False((await _bottles.Docker.Networks.InspectNetworkAsync(networks[0])).Internal);
+    }
+
+    [Fact]
+    public async Task No_two_bottles_share_a_network()
+    {
+        var bottles = new[] { await LaunchAsync("shell"), await LaunchAsync("shell"), await LaunchAsync("shell") };
+
+        var networks = new List<string>();
+        foreach (var bottle in bottles)
+        {
+            networks.Add(await NetworkOfAsync(bottle.Slug));
+        }
+
+        Assert.Equal(3, networks.Distinct().Count());
+    }
+
+    private async Task<string> NetworkOfAsync(string slug)
+    {
+        var inspect = await _bottles.Docker.Containers.InspectContainerAsync(DockerNames.Container(slug));
+        return Assert.Single(inspect.NetworkSettings.Networks.Keys);
     }
 
     private async Task<PreparedBottle> PrepareAsync(string agent, string label = "", string color = "", WorkspaceSource? workspace = null)

@@ -77,7 +77,7 @@ public sealed class BottleHarness : IAsyncDisposable
             }
         }
 
-        Backend.Dispose();
+        await Backend.DisposeAsync();
         Docker.Dispose();
         _root.Dispose();
     }

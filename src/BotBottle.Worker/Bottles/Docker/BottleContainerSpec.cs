@@ -47,21 +47,6 @@ public static class BottleContainerSpec
         };
     }
 
-    public static NetworksCreateParameters Network(PreparedBottle bottle, string subnet)
-    {
-        ArgumentNullException.ThrowIfNull(bottle);
-        return new NetworksCreateParameters
-        {
-            IPAM = new IPAM { Driver = "default", Config = [new IPAMConfig { Subnet = subnet, Gateway = SubnetPool.GatewayOf(subnet) }] },
-            Name = DockerNames.Network(bottle.Slug),
-            Driver = "bridge",
-            // With no allowlist there is nowhere to go: no route out at all. With one, the egress
-            // proxy (when enabled) is the only way out; until then the bridge's own NAT is.
-            Internal = bottle.Agent.Egress.Count == 0,
-            Labels = Labels(bottle),
-        };
-    }
-
     private static List<string> Environment(AgentDefinition agent, BottleOptions options)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)

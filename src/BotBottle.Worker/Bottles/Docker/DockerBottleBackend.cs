@@ -20,16 +20,18 @@ public sealed partial class DockerBottleBackend(
     WorkspaceProvisioner workspaces,
     IOptions<BottleOptions> options,
     TimeProvider clock,
-    ILogger<DockerBottleBackend> logger) : IBottleBackend, IDisposable
+    ILogger<DockerBottleBackend> logger) : IBottleBackend, IAsyncDisposable
 {
     public const string WorkspaceDirName = "workspace";
 
-    private readonly SemaphoreSlim _networkGate = new(1, 1);
-    private readonly SubnetPool _subnets = new(options.Value.NetworkPool, options.Value.NetworkPrefixLength);
+    private readonly BottleNetworks _networks = new(docker, options.Value, logger);
 
     public string Name => DockerNames.Backend;
 
-    public void Dispose() => _networkGate.Dispose();
+    public ValueTask DisposeAsync() => _networks.DisposeAsync();
+
+    /// <summary>Readies spare networks so the next launches need not create one.</summary>
+    public Task WarmAsync(CancellationToken cancellationToken) => _networks.WarmAsync(cancellationToken);
 
     public async Task<PreparedBottle> PrepareAsync(BottleSpec spec, WorkspaceSource workspace, CancellationToken cancellationToken)
     {
@@ -67,10 +69,11 @@ public sealed partial class DockerBottleBackend(
         ArgumentNullException.ThrowIfNull(bottle);
         await RemoveContainerAndNetworkAsync(bottle.Slug, cancellationToken);
 
-        var (network, subnet) = await CreateNetworkAsync(bottle, cancellationToken);
-        var gateway = SubnetPool.GatewayOf(subnet);
+        var network = await _networks.TakeAsync(isolated: bottle.Agent.Egress.Count == 0, cancellationToken);
         var container = await docker.Containers.CreateContainerAsync(
-            BottleContainerSpec.Create(bottle, DockerNames.Network(bottle.Slug), gateway, options.Value), cancellationToken);
+            BottleContainerSpec.Create(bottle, network.Name, network.Gateway, options.Value), cancellationToken);
+        // Recorded before anything else can fail, so teardown always finds the network.
+        new RuntimeRecord(container.ID, network.Name, bottle.Agent.Image, Services(bottle.Agent)).Write(bottle.StateDirectory);
 
         await using (var files = await BottleFilesAsync(bottle, cancellationToken))
         {
@@ -79,7 +82,6 @@ public sealed partial class DockerBottleBackend(
         }
 
         await docker.Containers.StartContainerAsync(container.ID, new ContainerStartParameters(), cancellationToken);
-        new RuntimeRecord(container.ID, network.ID, bottle.Agent.Image, Services(bottle.Agent)).Write(bottle.StateDirectory);
         LogLaunched(logger, bottle.Slug, bottle.Agent.Key, BottleContainerSpec.Describe(bottle.Agent));
     }
 
@@ -231,47 +233,6 @@ public sealed partial class DockerBottleBackend(
                 .Where(Slug.IsValid)
             : [];
 
-    /// <summary>
-    /// Serialised within this Worker so two launches never pick the same subnet; a clash with
-    /// another Worker on the same engine is refused by Docker and retried with the next subnet.
-    /// </summary>
-    private async Task<(NetworksCreateResponse Network, string Subnet)> CreateNetworkAsync(PreparedBottle bottle, CancellationToken cancellationToken)
-    {
-        const int attempts = 8;
-        await _networkGate.WaitAsync(cancellationToken);
-        try
-        {
-            var taken = await SubnetsInUseAsync(cancellationToken);
-            for (var attempt = 1; ; attempt++)
-            {
-                var subnet = _subnets.NextFree(taken)
-                    ?? throw new InvalidOperationException($"the bottle network pool {options.Value.NetworkPool} is full ({_subnets.Capacity} networks); widen BotBottle:NetworkPool");
-                try
-                {
-                    return (await docker.Networks.CreateNetworkAsync(BottleContainerSpec.Network(bottle, subnet), cancellationToken), subnet);
-                }
-                catch (DockerApiException ex) when (attempt < attempts && ex.ResponseBody.Contains("overlap", StringComparison.OrdinalIgnoreCase))
-                {
-                    taken.Add(subnet);
-                }
-            }
-        }
-        finally
-        {
-            _networkGate.Release();
-        }
-    }
-
-    private async Task<HashSet<string>> SubnetsInUseAsync(CancellationToken cancellationToken)
-    {
-        var networks = await docker.Networks.ListNetworksAsync(new NetworksListParameters(), cancellationToken);
-        return networks
-            .SelectMany(n => n.IPAM?.Config ?? [])
-            .Select(c => c.Subnet)
-            .Where(s => !string.IsNullOrEmpty(s))
-            .ToHashSet(StringComparer.Ordinal);
-    }
-
     /// <summary>claude.json, the workspace and any transcript snapshot, as one tar rooted at the agent's home.</summary>
     private async Task<Stream> BottleFilesAsync(PreparedBottle bottle, CancellationToken cancellationToken)
     {
@@ -339,6 +300,9 @@ public sealed partial class DockerBottleBackend(
 
     private async Task<bool> RemoveContainerAndNetworkAsync(string slug, CancellationToken cancellationToken)
     {
+        var network = RuntimeRecord.TryRead(state.BottleDir(slug))?.Network is { Length: > 0 } recorded
+            ? recorded
+            : await NetworkOfContainerAsync(slug, cancellationToken);
         var removed = false;
         try
         {
@@ -349,19 +313,26 @@ public sealed partial class DockerBottleBackend(
         {
         }
 
-        try
+        if (network is not null)
         {
-            await docker.Networks.DeleteNetworkAsync(DockerNames.Network(slug), cancellationToken);
-            removed = true;
-        }
-        catch (DockerNetworkNotFoundException)
-        {
-        }
-        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
-        {
+            await _networks.DeleteAsync(network, cancellationToken);
         }
 
         return removed;
+    }
+
+    /// <summary>For a bottle whose runtime record is gone: the network its container is attached to.</summary>
+    private async Task<string?> NetworkOfContainerAsync(string slug, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var inspect = await docker.Containers.InspectContainerAsync(DockerNames.Container(slug), cancellationToken);
+            return inspect.NetworkSettings?.Networks?.Keys.FirstOrDefault(n => n.StartsWith("botbottle-net-", StringComparison.Ordinal));
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return null;
+        }
     }
 
     private static IEnumerable<string> HarnessStateDirectories() =>

@@ -9,6 +9,4 @@ public static class DockerNames
     public const string Backend = "docker";
 
     public static string Container(string slug) => $"botbottle-{slug}";
-
-    public static string Network(string slug) => $"botbottle-net-{slug}";
 }

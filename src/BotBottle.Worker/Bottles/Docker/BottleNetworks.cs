@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace BotBottle.Worker.Bottles.Docker;
+
+/// <summary>
+/// The per-bottle networks. Creating a bridge and bringing up its first endpoint costs about as
+/// much as starting the container itself, so a few isolated networks are kept ready and a launch
+/// takes one; the pool refills in the background. Every network gets its own small subnet.
+/// </summary>
+public sealed partial class BottleNetworks(IDockerClient docker, BottleOptions options, ILogger logger) : IAsyncDisposable
+{
+    public const string PoolLabel = "io.botbottle.pool";
+
+    private readonly SubnetPool _subnets = new(options.NetworkPool, options.NetworkPrefixLength);
+    private readonly SemaphoreSlim _createGate = new(1, 1);
+    private readonly ConcurrentQueue<BottleNetwork> _spares = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private int _refilling;
+
+    /// <summary>A network for a new bottle: a ready one when the bottle is isolated, else a fresh one.</summary>
+    public async Task<BottleNetwork> TakeAsync(bool isolated, CancellationToken cancellationToken)
+    {
+        if (isolated && _spares.TryDequeue(out var spare))
+        {
+            Refill();
+            return spare;
+        }
+
+        var network = await CreateAsync(isolated, cancellationToken);
+        if (isolated)
+        {
+            Refill();
+        }
+
+        return network;
+    }
+
+    /// <summary>Starts filling the pool up to <see cref="BottleOptions.WarmNetworks"/> without waiting.</summary>
+    public void Refill()
+    {
+        if (options.WarmNetworks > 0 && Interlocked.CompareExchange(ref _refilling, 1, 0) == 0)
+        {
+            _ = Task.Run(RefillAsync);
+        }
+    }
+
+    /// <summary>Fills the pool and waits until it is full (start-up, benchmarks).</summary>
+    public async Task WarmAsync(CancellationToken cancellationToken)
+    {
+        while (_spares.Count < options.WarmNetworks)
+        {
+            _spares.Enqueue(await CreateAsync(isolated: true, cancellationToken));
+        }
+    }
+
+    public async Task DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await docker.Networks.DeleteNetworkAsync(name, cancellationToken);
+        }
+        catch (DockerNetworkNotFoundException)
+        {
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        while (_spares.TryDequeue(out var spare))
+        {
+            await DeleteAsync(spare.Name, CancellationToken.None);
+        }
+
+        _stopping.Dispose();
+        _createGate.Dispose();
+    }
+
+    private async Task RefillAsync()
+    {
+        try
+        {
+            await WarmAsync(_stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex) when (ex is DockerApiException or InvalidOperationException or HttpRequestException)
+        {
+            // Launches still work without spares, only slower; the next launch tries again.
+            LogRefillFailed(logger, ex);
+        }
+        finally
+        {
+            Volatile.Write(ref _refilling, 0);
+        }
+    }
+
+    /// <summary>
+    /// Serialised within this Worker so two creations never pick the same subnet; a clash with
+    /// another Worker on the same engine is refused by Docker and retried with the next subnet.
+    /// </summary>
+    private async Task<BottleNetwork> CreateAsync(bool isolated, CancellationToken cancellationToken)
+    {
+        const int attempts = 8;
+        await _createGate.WaitAsync(cancellationToken);
+        try
+        {
+            var taken = await SubnetsInUseAsync(cancellationToken);
+            for (var attempt = 1; ; attempt++)
+            {
+                var subnet = _subnets.NextFree(taken)
+                    ?? throw new InvalidOperationException($"the bottle network pool {options.NetworkPool} is full ({_subnets.Capacity} networks); widen BotBottle:NetworkPool");
+                var name = $"botbottle-net-{Guid.NewGuid().ToString("N")[..10]}";
+                try
+                {
+                    await docker.Networks.CreateNetworkAsync(Parameters(name, subnet, isolated), cancellationToken);
+                    return new BottleNetwork(name, subnet);
+                }
+                catch (DockerApiException ex) when (attempt < attempts && ex.ResponseBody.Contains("overlap", StringComparison.OrdinalIgnoreCase))
+                {
+                    taken.Add(subnet);
+                }
+            }
+        }
+        finally
+        {
+            _createGate.Release();
+        }
+    }
+
+    private static NetworksCreateParameters Parameters(string name, string subnet, bool isolated) => new()
+    {
+        Name = name,
+        Driver = "bridge",
+        // Isolated: no route out at all. Otherwise the egress allowlist (or, until the proxy is
+        // enabled, the bridge's own NAT) is the way out.
+        Internal = isolated,
+        IPAM = new IPAM { Driver = "default", Config = [new IPAMConfig { Subnet = subnet, Gateway = SubnetPool.GatewayOf(subnet) }] },
+        Labels = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [DockerNames.BackendLabel] = DockerNames.Backend,
+            [PoolLabel] = isolated ? "isolated" : "egress",
+        },
+    };
+
+    private async Task<HashSet<string>> SubnetsInUseAsync(CancellationToken cancellationToken)
+    {
+        var networks = await docker.Networks.ListNetworksAsync(new NetworksListParameters(), cancellationToken);
+        return networks
+            .SelectMany(n => n.IPAM?.Config ?? [])
+            .Select(c => c.Subnet)
+            .Where(s => !string.IsNullOrEmpty(s))
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not prepare spare bottle networks")]
+    private static partial void LogRefillFailed(ILogger logger, Exception exception);
+}
+
+/// <summary>A bottle's network and the address its bottle reaches the host through.</summary>
+public sealed record BottleNetwork(string Name, string Subnet)
+{
+    public string Gateway => SubnetPool.GatewayOf(Subnet);
+}
