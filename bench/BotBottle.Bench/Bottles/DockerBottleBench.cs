@@ -31,17 +31,22 @@ public sealed class DockerBottleBench(string image, int launches, int bottles, T
         await _backend.WarmAsync(default);
         var report = new List<string> { $"image `{image}`; {launches} launches each way, alternating; enumerate over {bottles} bottles", "", Measurement.Header };
 
-        var raw = new Measurement("raw docker create+start");
+        var raw = new Measurement("raw docker create+start (default bridge)");
+        var rawIsolated = new Measurement("raw docker create+start on an internal network");
         var launch = new Measurement("bottle launch (prepare+launch)");
+        var isolatedNetwork = await CreateInternalNetworkAsync();
         for (var i = 0; i < launches; i++)
         {
-            await RawCreateStartAsync(raw);
+            await RawCreateStartAsync(raw, network: null);
+            await RawCreateStartAsync(rawIsolated, isolatedNetwork);
             await BottleLaunchAsync(launch);
-
         }
 
+        await _docker.Networks.DeleteNetworkAsync(isolatedNetwork);
         report.Add(raw.Row(null));
+        report.Add(rawIsolated.Row(raw));
         report.Add(launch.Row(raw));
+        report.Add(launch.Row(rawIsolated).Replace("| bottle launch (prepare+launch) |", "| bottle launch, against the internal-network baseline |", StringComparison.Ordinal));
 
         var slugs = await LaunchManyAsync(bottles);
         var list = new Measurement($"docker list of {bottles} containers");
@@ -73,11 +78,29 @@ public sealed class DockerBottleBench(string image, int launches, int bottles, T
             Options.Create(options), TimeProvider.System, NullLogger<DockerBottleBackend>.Instance);
     }
 
-    private async Task RawCreateStartAsync(Measurement measurement)
+    /// <summary>The floor for an isolated container: the network exists already, as the Worker's spares do.</summary>
+    private async Task<string> CreateInternalNetworkAsync()
+    {
+        var name = $"botbottle-bench-{Guid.NewGuid():N}"[..24];
+        await _docker.Networks.CreateNetworkAsync(new NetworksCreateParameters
+        {
+            Name = name,
+            Internal = true,
+            IPAM = new IPAM { Config = [new IPAMConfig { Subnet = "10.213.255.240/28", Gateway = "10.213.255.241" }] },
+        });
+        return name;
+    }
+
+    private async Task RawCreateStartAsync(Measurement measurement, string? network)
     {
         var id = await measurement.TimeAsync(async () =>
         {
-            var created = await _docker.Containers.CreateContainerAsync(new CreateContainerParameters { Image = image, Cmd = ["sleep", "infinity"] });
+            var created = await _docker.Containers.CreateContainerAsync(new CreateContainerParameters
+            {
+                Image = image,
+                Cmd = ["sleep", "infinity"],
+                HostConfig = network is null ? null : new HostConfig { NetworkMode = network },
+            });
             await _docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters());
             return created.ID;
         });

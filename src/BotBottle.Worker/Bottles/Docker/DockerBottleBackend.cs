@@ -75,13 +75,13 @@ public sealed partial class DockerBottleBackend(
         // Recorded before anything else can fail, so teardown always finds the network.
         new RuntimeRecord(container.ID, network.Name, bottle.Agent.Image, Services(bottle.Agent)).Write(bottle.StateDirectory);
 
-        await using (var files = await BottleFilesAsync(bottle, cancellationToken))
-        {
-            await docker.Containers.ExtractArchiveToContainerAsync(
-                container.ID, new ContainerPathStatParameters { Path = AgentPaths.Home }, files, cancellationToken);
-        }
-
+        // Copied in after the start: a running container's filesystem is already mounted, a created
+        // one's is mounted just for the copy, which costs more than the copy. The bottle only idles
+        // until the harness is exec'd, and that happens after launch returns.
+        await using var files = await BottleFilesAsync(bottle, cancellationToken);
         await docker.Containers.StartContainerAsync(container.ID, new ContainerStartParameters(), cancellationToken);
+        await docker.Containers.ExtractArchiveToContainerAsync(
+            container.ID, new ContainerPathStatParameters { Path = AgentPaths.Home }, files, cancellationToken);
         LogLaunched(logger, bottle.Slug, bottle.Agent.Key, BottleContainerSpec.Describe(bottle.Agent));
     }
 
