@@ -30,6 +30,9 @@ public sealed record BottleJob
 
     public string? Reference { get; init; }
 
+    /// <summary>PullRequest only: the webhook work to do.</summary>
+    public PullRequests.PrWork? PullRequest { get; init; }
+
     /// <summary>Who asked: "dashboard:alice", "webhook:owner/repo#12", "cli".</summary>
     public string RequestedBy { get; init; } = "";
 
@@ -62,6 +65,11 @@ public sealed record BottleJob
                 break;
             case JobKind.Teardown:
                 Require(problems, Slug, "a slug");
+                break;
+            case JobKind.PullRequest when PullRequest is null:
+                problems.Add("a pull-request job needs the pull-request work");
+                break;
+            case JobKind.PullRequest:
                 break;
             default:
                 problems.Add($"unknown job kind {Kind}");

@@ -13,4 +13,7 @@ public enum JobKind
 
     /// <summary>Remove a bottle (and with purge its state directory).</summary>
     Teardown,
+
+    /// <summary>Act on a pull-request webhook event for the PR's agent (serialised per PR).</summary>
+    PullRequest,
 }

@@ -3,6 +3,8 @@ using BotBottle.Core.State;
 using BotBottle.Worker.Bottles.Docker;
 using BotBottle.Worker.Bottles.Workspace;
 using BotBottle.Worker.Events;
+using BotBottle.Worker.Gitea;
+using BotBottle.Worker.PullRequests;
 using BotBottle.Worker.Jobs;
 using BotBottle.Worker.Manifests;
 using BotBottle.Worker.Runs;
@@ -27,6 +29,16 @@ public static class BottlesServiceCollectionExtensions
         services.AddSingleton<IBottleEvents, RedisBottleEvents>();
         services.AddSingleton<BottleRunner>();
         services.AddSingleton<JobExecutor>();
+        services.Configure<PullRequestOptions>(configuration.GetSection(PullRequestOptions.Section));
+        services.Configure<GiteaOptions>(configuration.GetSection(GiteaOptions.Section));
+        services.AddSingleton<PrSessionRegistry>();
+        services.AddSingleton<PrDispatcher>();
+        // The client retries itself, checking for the comment first; the default resilience
+        // handler's blind retry of a POST could post twice. The removal API is still marked
+        // experimental, but it is the documented way to opt one client out.
+#pragma warning disable EXTEXP0001
+        services.AddHttpClient<GiteaCommentClient>().RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
         services.AddHostedService<NetworkWarmup>();
         services.AddHostedService<JobConsumer>();
         services.AddHealthChecks().AddCheck<DockerHealthCheck>("docker");

@@ -138,7 +138,7 @@ public sealed partial class JobConsumer(
             {
                 JobId = job.JobId,
                 Outcome = outcome.Harness is { Succeeded: false } ? JobOutcome.Failed : JobOutcome.Succeeded,
-                Slug = outcome.Slug,
+                Slug = outcome.Slug is { Length: > 0 } produced ? produced : null,
                 Harness = outcome.Harness,
                 Error = outcome.Harness is { Succeeded: false } failed ? $"the agent failed (exit code {failed.ExitCode})" : null,
                 WorkerId = identity.Id,

@@ -1,11 +1,12 @@
 using BotBottle.Core.Backends;
 using BotBottle.Core.Jobs;
+using BotBottle.Worker.PullRequests;
 using BotBottle.Worker.Runs;
 
 namespace BotBottle.Worker.Jobs;
 
 /// <summary>Carries out one job with the <see cref="BottleRunner"/>, whatever its kind.</summary>
-public sealed class JobExecutor(BottleRunner runner)
+public sealed class JobExecutor(BottleRunner runner, PrDispatcher pullRequests)
 {
     /// <param name="previousSlug">The slug an earlier, interrupted attempt at this job created, if any.</param>
     /// <param name="slugAllocated">Told the slug as soon as it exists, so a later attempt can clean up.</param>
@@ -30,6 +31,8 @@ public sealed class JobExecutor(BottleRunner runner)
             case JobKind.Teardown:
                 await runner.TeardownAsync(job.Slug!, job.Purge, job.JobId, cancellationToken);
                 return new RunOutcome(job.Slug!, null);
+            case JobKind.PullRequest:
+                return await pullRequests.HandleAsync(job.PullRequest!, job.JobId, cancellationToken);
             default:
                 throw new InvalidOperationException($"unknown job kind {job.Kind}");
         }

@@ -4,6 +4,7 @@ using BotBottle.Core.Events;
 using BotBottle.Core.Harnesses;
 using BotBottle.Core.Manifest;
 using BotBottle.Worker.Bottles;
+using BotBottle.Worker.Bottles.Workspace;
 using BotBottle.Worker.Events;
 using BotBottle.Worker.Manifests;
 using Microsoft.Extensions.Options;
@@ -16,6 +17,7 @@ namespace BotBottle.Worker.Runs;
 /// </summary>
 public sealed partial class BottleRunner(
     IBottleBackend backend,
+    WorkspaceProvisioner workspaces,
     ManifestSource manifests,
     IBottleEvents events,
     IOptions<BottleOptions> options,
@@ -41,10 +43,27 @@ public sealed partial class BottleRunner(
     }
 
     /// <summary>Relaunch from the snapshot with the same cwd and continue exactly <paramref name="sessionId"/>.</summary>
-    public async Task<RunOutcome> ResumeAsync(string slug, string sessionId, string task, string jobId, CancellationToken cancellationToken)
+    public Task<RunOutcome> ResumeAsync(string slug, string sessionId, string task, string jobId, CancellationToken cancellationToken) =>
+        ContinueAsync(slug, SessionIds.RequireWellFormed(sessionId), task, jobId, headSha: null, cancellationToken);
+
+    /// <summary>
+    /// Relaunch an existing bottle from its snapshot and run <paramref name="task"/>: in session
+    /// <paramref name="sessionId"/>, or in a fresh one when it is null. With <paramref name="headSha"/>
+    /// the workspace is first moved to that commit (new commits were pushed to the PR).
+    /// </summary>
+    public async Task<RunOutcome> ContinueAsync(string slug, string? sessionId, string task, string jobId, string? headSha, CancellationToken cancellationToken)
     {
-        SessionIds.RequireWellFormed(sessionId);
+        if (sessionId is not null)
+        {
+            SessionIds.RequireWellFormed(sessionId);
+        }
+
         var bottle = backend.Reopen(slug, manifests.Load());
+        if (headSha is not null)
+        {
+            await workspaces.CheckoutAsync(bottle.WorkspaceDirectory, headSha, cancellationToken);
+        }
+
         return await RunInBottleAsync(bottle, task, sessionId, jobId, cancellationToken);
     }
 

@@ -51,6 +51,7 @@ public sealed class BottleHarness : IAsyncDisposable
 
     public BottleRunner Runner(IBottleEvents events) => new(
         Backend,
+        new WorkspaceProvisioner(NullLogger<WorkspaceProvisioner>.Instance),
         new ManifestSource(Microsoft.Extensions.Options.Options.Create(Options), new TestHostEnvironment(_root.Path)),
         events,
         Microsoft.Extensions.Options.Options.Create(Options),

@@ -21,6 +21,8 @@ public sealed class ScriptedAnthropicServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private int _replyCount;
+    private int _inFlight;
+    private int _maxInFlight;
 
     private ScriptedAnthropicServer(WebApplication app)
     {
@@ -36,6 +38,9 @@ public sealed class ScriptedAnthropicServer : IAsyncDisposable
     public Func<int, TimeSpan> Delay { get; set; } = _ => TimeSpan.Zero;
 
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
+
+    /// <summary>The most model requests that were ever being answered at the same moment.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
     public static async Task<ScriptedAnthropicServer> StartAsync()
     {
@@ -65,6 +70,28 @@ public sealed class ScriptedAnthropicServer : IAsyncDisposable
         var body = await ReadBodyAsync(context.Request);
         _requests.Enqueue(new RecordedRequest(context.Request.Path, body));
         var n = Interlocked.Increment(ref _replyCount);
+        var inFlight = Interlocked.Increment(ref _inFlight);
+        InterlockedMax(ref _maxInFlight, inFlight);
+        try
+        {
+            await AnswerAsync(context, body, n);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, current) != current)
+        {
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext context, string body, int n)
+    {
         await Task.Delay(Delay(n), context.RequestAborted);
         var request = JsonNode.Parse(body);
         var model = request?["model"]?.GetValue<string>() ?? "claude-scripted";

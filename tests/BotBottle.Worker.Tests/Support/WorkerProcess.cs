@@ -43,7 +43,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    public static WorkerProcess Start(string redisConnection, BottleHarness bottles, TimeSpan reclaimAfter)
+    public static WorkerProcess Start(string redisConnection, BottleHarness bottles, TimeSpan reclaimAfter, IReadOnlyDictionary<string, string>? settings = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -59,6 +59,10 @@ public sealed class WorkerProcess : IAsyncDisposable
         start.Environment["BotBottle__ManifestPath"] = bottles.ManifestPath;
         start.Environment["BotBottle__Jobs__ReclaimAfter"] = reclaimAfter.ToString("c", CultureInfo.InvariantCulture);
         start.Environment["BotBottle__Jobs__PollInterval"] = "00:00:00.100";
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("the Worker did not start");
         var worker = new WorkerProcess(process);

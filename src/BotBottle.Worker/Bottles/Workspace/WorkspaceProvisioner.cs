@@ -23,6 +23,19 @@ public sealed partial class WorkspaceProvisioner(ILogger<WorkspaceProvisioner> l
         }
     }
 
+    /// <summary>Moves an existing clone to <paramref name="commit"/>, fetching it from the clone's origin first.</summary>
+    public async Task CheckoutAsync(string workspaceDirectory, string commit, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(Path.Combine(workspaceDirectory, ".git")))
+        {
+            return;
+        }
+
+        var origin = new WorkspaceSource.GitClone("origin", commit);
+        await GitAsync(["fetch", "--quiet", "origin"], workspaceDirectory, origin, cancellationToken);
+        await GitAsync(["checkout", "--quiet", "--force", "--detach", commit], workspaceDirectory, origin, cancellationToken);
+    }
+
     private static void CopyDirectory(string source, string destination)
     {
         if (!Directory.Exists(source))

@@ -1,0 +1,16 @@
+namespace BotBottle.Worker.Gitea;
+
+public sealed class GiteaOptions
+{
+    public const string Section = "BotBottle:Gitea";
+
+    /// <summary>The Gitea server, e.g. https://gitea.example.com (the API is under /api/v1).</summary>
+    public Uri? BaseUrl { get; set; }
+
+    /// <summary>An access token with write:issue; from a secret parameter, never logged.</summary>
+    public string Token { get; set; } = "";
+
+    public int MaxAttempts { get; set; } = 4;
+
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,198 @@
+using System.Text.Json;
+using BotBottle.Core.Jobs;
+using BotBottle.Core.PullRequests;
+using BotBottle.Worker.Gitea;
+using BotBottle.Worker.Tests.Support;
+
+namespace BotBottle.Worker.Tests.PullRequests;
+
+/// <summary>
+/// Pull-request work as the Web queues it, carried out by a real Worker process: the real Claude
+/// Code CLI in real bottles, a real Redis registry, and a local server playing Gitea's comment API.
+/// </summary>
+public sealed class PrDispatchTests : IAsyncLifetime
+{
+    private const string Repository = "acme/widgets";
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+
+    private readonly RedisServer _redis = new();
+    private ScriptedAnthropicServer _model = null!;
+    private GiteaApiServer _gitea = null!;
+    private BottleHarness _bottles = null!;
+    private JobQueueClient _queue = null!;
+    private string _origin = "";
+    private string _firstCommit = "";
+
+    public async Task InitializeAsync()
+    {
+        await _redis.InitializeAsync();
+        _model = await ScriptedAnthropicServer.StartAsync();
+        _gitea = await GiteaApiServer.StartAsync();
+        _bottles = new BottleHarness(ClaudeAgentManifest.For(_model.Port));
+        _queue = new JobQueueClient(_redis.Connection);
+        _origin = _bottles.Scratch("origin");
+        _firstCommit = await GitRepo.CommitAsync(_origin, "widget.txt", "version one\n");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _bottles.DisposeAsync();
+        await _gitea.DisposeAsync();
+        await _model.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Opened_PR_runs_the_agent_on_a_clone_of_its_head_records_the_session_and_comments_the_result()
+    {
+        await using var worker = StartWorker();
+
+        var result = await RunAsync(worker, Work(PrWorkKind.Start, "Review PR #7: Add widgets", "d-open"));
+
+        Assert.Equal(JobOutcome.Succeeded, result.Outcome);
+        var session = await SessionAsync(7);
+        Assert.Equal(result.Slug, session.Slug);
+        Assert.Equal(result.Harness!.SessionId, session.SessionId);
+        Assert.Equal(("/home/agent/workspace", 1, "d-open"), (session.Cwd, session.Turns, session.LastDelivery));
+        Assert.Equal("version one\n", File.ReadAllText(Path.Combine(_bottles.State.BottleDir(session.Slug), "workspace", "widget.txt")));
+        var comment = Assert.Single(_gitea.CommentsOn(Repository, 7));
+        Assert.StartsWith(result.Harness.ResultText, comment, StringComparison.Ordinal);
+        Assert.Contains(GiteaCommentClient.Marker("d-open"), comment, StringComparison.Ordinal);
+        var post = Assert.Single(_gitea.Requests, r => r.Method == "POST");
+        Assert.Equal(("/api/v1/repos/acme/widgets/issues/7/comments", "token gitea-test-token"), (post.Path, post.Authorization));
+        Assert.StartsWith("application/json", post.ContentType, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Later_events_resume_the_same_session_on_the_new_head_and_closing_forgets_the_PR()
+    {
+        await using var worker = StartWorker();
+        var opened = await RunAsync(worker, Work(PrWorkKind.Start, "Review PR #7: Add widgets", "d-1"));
+        var secondCommit = await GitRepo.CommitAsync(_origin, "widget.txt", "version two\n");
+
+        var pushed = await RunAsync(worker, Work(PrWorkKind.Resume, "New commits were pushed; review the diff.", "d-2") with { HeadSha = secondCommit });
+
+        var session = await SessionAsync(7);
+        Assert.Equal(opened.Harness!.SessionId, pushed.Harness!.SessionId);
+        Assert.Equal((opened.Slug, 2), (session.Slug, session.Turns));
+        Assert.Equal("version two\n", File.ReadAllText(Path.Combine(_bottles.State.BottleDir(session.Slug), "workspace", "widget.txt")));
+        var resumed = Assert.Single(_model.RequestsMentioning("New commits were pushed"));
+        Assert.Contains("Review PR #7: Add widgets", resumed.Body, StringComparison.Ordinal);
+        Assert.Equal(2, _gitea.CommentsOn(Repository, 7).Count);
+
+        var closed = await RunAsync(worker, Work(PrWorkKind.CleanUp, "", "d-3"));
+
+        Assert.Equal(JobOutcome.Succeeded, closed.Outcome);
+        Assert.Null(await new Worker.PullRequests.PrSessionRegistry(_redis.Connection).GetAsync(PrSession.KeyOf(Repository, 7)));
+        Assert.True(Directory.Exists(_bottles.State.TranscriptDir(session.Slug)), "the transcript stays as the record");
+    }
+
+    [Fact]
+    public async Task Two_events_for_one_PR_run_one_after_the_other_and_neither_is_dropped()
+    {
+        await using var worker = StartWorker();
+        await RunAsync(worker, Work(PrWorkKind.Start, "Review PR #7: Add widgets", "d-1"));
+        _model.Delay = _ => TimeSpan.FromSeconds(1);
+
+        var first = Job(Work(PrWorkKind.Resume, "@botbottle please explain the parser", "d-2"));
+        var second = Job(Work(PrWorkKind.Resume, "@botbottle and add a test", "d-3"));
+        await _queue.EnqueueAsync(first);
+        await _queue.EnqueueAsync(second);
+        var results = await Task.WhenAll(_queue.WaitForResultAsync(first.JobId, Timeout, worker), _queue.WaitForResultAsync(second.JobId, Timeout, worker));
+
+        Assert.All(results, r => Assert.Equal(JobOutcome.Succeeded, r.Outcome));
+        Assert.Equal(1, _model.MaxInFlight);
+        Assert.Equal(3, (await SessionAsync(7)).Turns);
+        var later = _model.RequestsMentioning("and add a test")[^1];
+        Assert.Contains("please explain the parser", later.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Different_PRs_run_in_parallel()
+    {
+        await using var worker = StartWorker();
+        _model.Delay = _ => TimeSpan.FromSeconds(2);
+
+        var jobs = new[] { Job(Work(PrWorkKind.Start, "Review PR #7", "d-7")), Job(Work(PrWorkKind.Start, "Review PR #8", "d-8") with { Number = 8 }) };
+        foreach (var job in jobs)
+        {
+            await _queue.EnqueueAsync(job);
+        }
+
+        await Task.WhenAll(jobs.Select(j => _queue.WaitForResultAsync(j.JobId, Timeout, worker)));
+
+        Assert.Equal(2, _model.MaxInFlight);
+    }
+
+    [Fact]
+    public async Task Result_comment_is_retried_after_a_server_error_and_posted_once()
+    {
+        await using var worker = StartWorker();
+        _gitea.FailNextPosts(2);
+
+        await RunAsync(worker, Work(PrWorkKind.Start, "Review PR #7: Add widgets", "d-flaky"));
+
+        Assert.Single(_gitea.CommentsOn(Repository, 7));
+        Assert.Equal(3, _gitea.Requests.Count(r => r.Method == "POST"));
+    }
+
+    [Fact]
+    public async Task Past_the_turn_limit_a_fresh_session_is_seeded_with_a_summary_of_the_old_one()
+    {
+        await using var worker = StartWorker(rotateAfterTurns: 1);
+        var opened = await RunAsync(worker, Work(PrWorkKind.Start, "Review PR #7: Add widgets", "d-1"));
+        _model.Reply = n => $"Scripted reply {n}: summary marker {n}.";
+
+        var next = await RunAsync(worker, Work(PrWorkKind.Resume, "@botbottle rename the widget", "d-2"));
+
+        var session = await SessionAsync(7);
+        Assert.NotEqual(opened.Harness!.SessionId, next.Harness!.SessionId);
+        Assert.Equal((next.Harness.SessionId, 1, 1), (session.SessionId, session.Turns, session.Rotations));
+        var seeded = _model.RequestsMentioning("rename the widget")[0];
+        Assert.Contains("Summary of the work so far", seeded.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Review PR #7: Add widgets", seeded.Body, StringComparison.Ordinal);
+    }
+
+    private WorkerProcess StartWorker(int rotateAfterTurns = 20) =>
+        WorkerProcess.Start(_redis.ConnectionString, _bottles, TimeSpan.FromSeconds(30), new Dictionary<string, string>
+        {
+            ["BotBottle__PullRequests__Agent"] = "claude",
+            ["BotBottle__PullRequests__RotateAfterTurns"] = rotateAfterTurns.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["BotBottle__Gitea__BaseUrl"] = _gitea.BaseUrl,
+            ["BotBottle__Gitea__Token"] = "gitea-test-token",
+            ["BotBottle__Gitea__FirstRetryDelay"] = "00:00:00.200",
+            ["BotBottle__Jobs__MaxConcurrentJobs"] = "2",
+        });
+
+    private PrWork Work(PrWorkKind kind, string prompt, string deliveryId) => new()
+    {
+        Kind = kind,
+        Repository = Repository,
+        Number = 7,
+        DeliveryId = deliveryId,
+        EventKey = $"test:{deliveryId}",
+        Prompt = prompt,
+        CloneUrl = _origin,
+        HeadRef = "main",
+        HeadSha = _firstCommit,
+    };
+
+    private static BottleJob Job(PrWork work) => new()
+    {
+        JobId = BottleJob.NewJobId(),
+        Kind = JobKind.PullRequest,
+        PullRequest = work,
+        RequestedBy = $"webhook:{work.Key}",
+    };
+
+    private async Task<JobResult> RunAsync(WorkerProcess worker, PrWork work)
+    {
+        var job = Job(work);
+        await _queue.EnqueueAsync(job);
+        return await _queue.WaitForResultAsync(job.JobId, Timeout, worker);
+    }
+
+    private async Task<PrSession> SessionAsync(int number) =>
+        await new Worker.PullRequests.PrSessionRegistry(_redis.Connection).GetAsync(PrSession.KeyOf(Repository, number))
+        ?? throw new InvalidOperationException($"no registry entry for {Repository}#{number}");
+}
