@@ -1,10 +1,15 @@
+using BotBottle.Web.Webhooks;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddRedisClient("redis");
+builder.Services.AddGiteaWebhooks(builder.Configuration);
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapGiteaWebhook();
+app.WarnIfWebhooksAreUnconfigured();
 
 app.Run();

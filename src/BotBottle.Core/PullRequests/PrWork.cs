@@ -31,6 +31,9 @@ public sealed record PrWork
     /// <summary>What the event is (PR and head commit, comment id, review id): repeats are recognised by it.</summary>
     public required string EventKey { get; init; }
 
+    /// <summary>The manifest agent to start for the PR; the Worker's configured one when null.</summary>
+    public string? Agent { get; init; }
+
     /// <summary>The task (start) or prompt (resume).</summary>
     public string Prompt { get; init; } = "";
 

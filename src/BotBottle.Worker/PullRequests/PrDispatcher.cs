@@ -60,7 +60,7 @@ public sealed partial class PrDispatcher(
     private async Task<RunOutcome> StartAsync(PrWork work, string jobId, CancellationToken cancellationToken)
     {
         var workspace = work.CloneUrl is { Length: > 0 } clone ? WorkspaceSource.GitCloneOf(clone, work.HeadSha ?? work.HeadRef) : WorkspaceSource.Empty;
-        var request = new BottleRequest(options.Value.Agent, workspace, Identity: $"webhook:{work.Key}", Label: LabelFor(work));
+        var request = new BottleRequest(work.Agent ?? options.Value.Agent, workspace, Identity: $"webhook:{work.Key}", Label: LabelFor(work));
         var outcome = await runner.RunAsync(request, work.Prompt, jobId, null, cancellationToken);
         await RecordAsync(work, outcome, previous: null, rotated: false);
         return outcome;
@@ -119,7 +119,7 @@ public sealed partial class PrDispatcher(
             Number = work.Number,
             Slug = outcome.Slug,
             SessionId = sessionId,
-            Agent = options.Value.Agent,
+            Agent = previous?.Agent ?? work.Agent ?? options.Value.Agent,
             Cwd = AgentPaths.Workspace,
             Turns = previous is null || rotated ? 1 : previous.Turns + 1,
             Rotations = (previous?.Rotations ?? 0) + (rotated ? 1 : 0),

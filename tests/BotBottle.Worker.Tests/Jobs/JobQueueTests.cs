@@ -1,3 +1,4 @@
+using BotBottle.Testing;
 using BotBottle.Core.Events;
 using BotBottle.Core.Jobs;
 using BotBottle.Worker.Bottles.Docker;

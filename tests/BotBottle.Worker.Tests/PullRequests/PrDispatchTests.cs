@@ -1,3 +1,4 @@
+using BotBottle.Testing;
 using System.Text.Json;
 using BotBottle.Core.Jobs;
 using BotBottle.Core.PullRequests;
@@ -153,7 +154,7 @@ public sealed class PrDispatchTests : IAsyncLifetime
         Assert.DoesNotContain("Review PR #7: Add widgets", seeded.Body, StringComparison.Ordinal);
     }
 
-    private WorkerProcess StartWorker(int rotateAfterTurns = 20) =>
+    private ServiceProcess StartWorker(int rotateAfterTurns = 20) =>
         WorkerProcess.Start(_redis.ConnectionString, _bottles, TimeSpan.FromSeconds(30), new Dictionary<string, string>
         {
             ["BotBottle__PullRequests__Agent"] = "claude",
@@ -185,7 +186,7 @@ public sealed class PrDispatchTests : IAsyncLifetime
         RequestedBy = $"webhook:{work.Key}",
     };
 
-    private async Task<JobResult> RunAsync(WorkerProcess worker, PrWork work)
+    private async Task<JobResult> RunAsync(ServiceProcess worker, PrWork work)
     {
         var job = Job(work);
         await _queue.EnqueueAsync(job);

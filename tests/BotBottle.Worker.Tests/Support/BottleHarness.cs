@@ -1,3 +1,4 @@
+using BotBottle.Testing;
 using BotBottle.Core.Manifest;
 using BotBottle.Core.State;
 using BotBottle.Worker.Bottles;

@@ -1,3 +1,4 @@
+using BotBottle.Testing;
 using System.Diagnostics;
 
 namespace BotBottle.Worker.Tests.Support;

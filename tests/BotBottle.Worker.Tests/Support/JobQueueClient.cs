@@ -1,4 +1,5 @@
 using BotBottle.Core.Events;
+using BotBottle.Testing;
 using BotBottle.Core.Jobs;
 using StackExchange.Redis;
 
@@ -18,7 +19,7 @@ public sealed class JobQueueClient(IConnectionMultiplexer redis)
         return json.IsNullOrEmpty ? null : BotBottleJson.Deserialize<JobResult>(json!);
     }
 
-    public async Task<JobResult> WaitForResultAsync(string jobId, TimeSpan timeout, WorkerProcess worker)
+    public async Task<JobResult> WaitForResultAsync(string jobId, TimeSpan timeout, ServiceProcess worker)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
@@ -44,7 +45,7 @@ public sealed class JobQueueClient(IConnectionMultiplexer redis)
             .Where(e => jobId is null || e.JobId == jobId)];
     }
 
-    public async Task WaitForEventAsync(Func<BottleEvent, bool> match, TimeSpan timeout, WorkerProcess worker)
+    public async Task WaitForEventAsync(Func<BottleEvent, bool> match, TimeSpan timeout, ServiceProcess worker)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)

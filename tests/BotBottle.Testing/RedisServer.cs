@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
+using Xunit;
 
-namespace BotBottle.Worker.Tests.Support;
+namespace BotBottle.Testing;
 
 /// <summary>A real redis-server process on a free loopback port, private to the test run, no persistence.</summary>
 public sealed class RedisServer : IAsyncLifetime

@@ -1,0 +1,27 @@
+using System.Text.RegularExpressions;
+
+namespace BotBottle.Core.Webhooks;
+
+/// <summary>
+/// Whether a comment addresses the bot: the mention as a whole word, in any case. "@botbottle,",
+/// "(@BotBottle)" and "@botbottle." count; "@botbottle-dev", "@botbottles", "@botbottle.eu" and
+/// "me@botbottle.dev" do not, since Gitea usernames may contain '-', '_' and '.'.
+/// </summary>
+public static class BotMention
+{
+    private const string NameCharacter = @"[\p{L}\p{N}_-]";
+
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+
+    public static bool IsIn(string text, string mention)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentException.ThrowIfNullOrWhiteSpace(mention);
+
+        // Not after a name character, '.', '@' or '/' (an e-mail address, a path); not followed by a
+        // name character, or by '.' and a name character (a longer name), while a full stop ending
+        // the sentence is fine.
+        var pattern = $@"(?<![\p{{L}}\p{{N}}_.@/-]){Regex.Escape(mention.Trim())}(?!{NameCharacter}|\.{NameCharacter})";
+        return Regex.IsMatch(text, pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, MatchTimeout);
+    }
+}

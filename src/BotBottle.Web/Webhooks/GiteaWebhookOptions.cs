@@ -1,0 +1,21 @@
+namespace BotBottle.Web.Webhooks;
+
+public sealed class GiteaWebhookOptions
+{
+    public const string Section = "BotBottle:Webhooks:Gitea";
+
+    /// <summary>The webhook's shared secret (an Aspire secret parameter). Without it every delivery is refused.</summary>
+    public string Secret { get; set; } = "";
+
+    /// <summary>Repositories ("owner/repo") whose events are acted on; others are ignored.</summary>
+    public List<string> Repositories { get; } = [];
+
+    /// <summary>The bot's Gitea user: its own comments are ignored, mentions of it are answered.</summary>
+    public string BotLogin { get; set; } = "botbottle";
+
+    /// <summary>The manifest agent started for a new pull request.</summary>
+    public string Agent { get; set; } = "reviewer";
+
+    /// <summary>Deliveries larger than this are refused with 413; Gitea's PR payloads are a few tens of KiB.</summary>
+    public int MaxBodyBytes { get; set; } = 1024 * 1024;
+}

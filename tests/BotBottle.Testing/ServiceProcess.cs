@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace BotBottle.Testing;
+
+/// <summary>
+/// A BotBottle service (BotBottle.Worker.dll, BotBottle.Web.dll) run as its own process, configured
+/// through environment variables as the AppHost would, so it can be killed like a crashed one.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+    private bool _killed;
+
+    private ServiceProcess(Process process, string name, Uri url)
+    {
+        _process = process;
+        Name = name;
+        Url = url;
+    }
+
+    public string Name { get; }
+
+    /// <summary>Where the service's HTTP endpoints listen.</summary>
+    public Uri Url { get; }
+
+    public int ProcessId => _process.Id;
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    /// <param name="assembly">The service's entry assembly file name, next to the test assembly.</param>
+    public static ServiceProcess Start(string assembly, IReadOnlyDictionary<string, string> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var url = new Uri($"http://127.0.0.1:{RedisServer.FreePort()}");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly));
+        start.Environment["DOTNET_ENVIRONMENT"] = "Testing";
+        start.Environment["ASPNETCORE_URLS"] = url.ToString();
+        foreach (var (name, value) in settings)
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{assembly} did not start");
+        var service = new ServiceProcess(process, Path.GetFileNameWithoutExtension(assembly), url);
+        process.OutputDataReceived += (_, e) => service.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => service.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return service;
+    }
+
+    /// <summary>Waits until the service answers /alive.</summary>
+    public async Task WaitUntilAliveAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            ThrowIfDied();
+            try
+            {
+                using var response = await http.GetAsync(new Uri("/alive", UriKind.Relative));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"{Name} did not come alive within {timeout}:\n{Log}");
+    }
+
+    /// <summary>Throws with the service's log when it died on its own: waiting on it further is pointless.</summary>
+    public void ThrowIfDied()
+    {
+        if (_process.HasExited && !_killed)
+        {
+            throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode}:\n{Log}");
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no acknowledgement, exactly like a crash.</summary>
+    public async Task KillAsync()
+    {
+        _killed = true;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await KillAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+}
