@@ -37,7 +37,7 @@ public sealed class RedisServer : IAsyncLifetime
         {
             try
             {
-                Connection = await ConnectionMultiplexer.ConnectAsync(ConnectionString);
+                Connection = await ConnectionMultiplexer.ConnectAsync($"{ConnectionString},allowAdmin=true");
                 return;
             }
             catch (RedisConnectionException) when (DateTime.UtcNow < deadline)
