@@ -11,16 +11,29 @@ var manifest = Path.GetFullPath(
     builder.Configuration["BotBottle:Manifest"] ?? "manifests/agents.sample.yaml",
     Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "..")));
 
-builder.AddProject<Projects.BotBottle_Worker>("worker")
+var worker = builder.AddProject<Projects.BotBottle_Worker>("worker")
     .WithReference(redis)
     .WaitFor(redis)
     .WithEnvironment("BotBottle__ManifestPath", manifest)
     .WithHttpHealthCheck("/health");
 
-builder.AddProject<Projects.BotBottle_Web>("web")
+var web = builder.AddProject<Projects.BotBottle_Web>("web")
     .WithReference(redis)
     .WaitFor(redis)
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
+
+// Secrets are Aspire secret parameters (user secrets or Parameters__* environment variables).
+// They are wired only when given: without them the stack still starts, the webhook endpoint
+// refuses every delivery and says so, and results are not posted back to Gitea.
+if (builder.Configuration["Parameters:gitea-webhook-secret"] is { Length: > 0 })
+{
+    web.WithEnvironment("BotBottle__Webhooks__Gitea__Secret", builder.AddParameter("gitea-webhook-secret", secret: true));
+}
+
+if (builder.Configuration["Parameters:gitea-token"] is { Length: > 0 })
+{
+    worker.WithEnvironment("BotBottle__Gitea__Token", builder.AddParameter("gitea-token", secret: true));
+}
 
 builder.Build().Run();

@@ -154,9 +154,50 @@ public sealed class PrDispatchTests : IAsyncLifetime
         Assert.DoesNotContain("Review PR #7: Add widgets", seeded.Body, StringComparison.Ordinal);
     }
 
-    private ServiceProcess StartWorker(int rotateAfterTurns = 20) =>
-        WorkerProcess.Start(_redis.ConnectionString, _bottles, TimeSpan.FromSeconds(30), new Dictionary<string, string>
+    [Fact]
+    public async Task Worker_killed_mid_run_loses_neither_the_event_nor_the_registry_entry()
+    {
+        await using (var first = StartWorker())
         {
+            await RunAsync(first, Work(PrWorkKind.Start, "Review PR #7: Add widgets", "d-1"));
+        }
+
+        var before = await SessionAsync(7);
+        // Every model reply from here on is held back, so the Worker is mid-run when it dies.
+        var answeredSoFar = _model.ReplyCount;
+        _model.Delay = n => n > answeredSoFar ? TimeSpan.FromMinutes(5) : TimeSpan.Zero;
+        var job = Job(Work(PrWorkKind.Resume, "@botbottle explain the cache", "d-2"));
+        await using var doomed = StartWorker(reclaimAfter: TimeSpan.FromSeconds(3));
+        await _queue.EnqueueAsync(job);
+        await _queue.WaitForEventAsync(e => e.JobId == job.JobId && e.Kind == Core.Events.BottleEventKind.Running, Timeout, doomed);
+        await WaitUntilAsync(() => _model.RequestsMentioning("explain the cache").Count > 0);
+        await doomed.KillAsync();
+        _model.Delay = _ => TimeSpan.Zero;
+
+        Assert.Equal(before, await SessionAsync(7));
+        await using var survivor = StartWorker(reclaimAfter: TimeSpan.FromSeconds(3));
+        var result = await _queue.WaitForResultAsync(job.JobId, Timeout, survivor);
+
+        Assert.Equal(JobOutcome.Succeeded, result.Outcome);
+        var after = await SessionAsync(7);
+        Assert.Equal((before.Slug, before.SessionId, 2, "d-2"), (after.Slug, after.SessionId, after.Turns, after.LastDelivery));
+        Assert.Single(_gitea.CommentsOn(Repository, 7), c => c.Contains(GiteaCommentClient.Marker("d-2"), StringComparison.Ordinal));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
+            await Task.Delay(100);
+        }
+    }
+
+    private ServiceProcess StartWorker(int rotateAfterTurns = 20, TimeSpan? reclaimAfter = null) =>
+        WorkerProcess.Start(_redis.ConnectionString, _bottles, reclaimAfter ?? TimeSpan.FromSeconds(30), new Dictionary<string, string>
+        {
+            ["BotBottle__PullRequests__LockExpiry"] = "00:00:03",
             ["BotBottle__PullRequests__Agent"] = "claude",
             ["BotBottle__PullRequests__RotateAfterTurns"] = rotateAfterTurns.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["BotBottle__Gitea__BaseUrl"] = _gitea.BaseUrl,

@@ -39,6 +39,9 @@ public sealed class ScriptedAnthropicServer : IAsyncDisposable
 
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
 
+    /// <summary>How many model requests have been answered or are being answered.</summary>
+    public int ReplyCount => Volatile.Read(ref _replyCount);
+
     /// <summary>The most model requests that were ever being answered at the same moment.</summary>
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
