@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # BotBottle's benchmarks: each figure is a ratio against a baseline measured in the same run.
-#   bench/run.sh [--launches 15] [--bottles 200] [--image botbottle/agent-base:bookworm]
+#   bench/run.sh [--suite all|bottles|webhooks] [--launches 15] [--bottles 200] [--rate 500] [--seconds 20]
 # Needs a Docker engine and the local images (./test.sh builds them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 docker info >/dev/null 2>&1 || { echo "bench: no Docker engine answers; run ./test.sh once (it starts one) or start Docker" >&2; exit 1; }
 build/images/agent-base.sh
-dotnet run -c Release --project bench/BotBottle.Bench -- --out artifacts/bench/docker-bottles.md "$@"
+dotnet run -c Release --project bench/BotBottle.Bench -- --out artifacts/bench/results.md "$@"

@@ -7,13 +7,40 @@ var launches = int.Parse(Arg("--launches") ?? "15", CultureInfo.InvariantCulture
 var bottles = int.Parse(Arg("--bottles") ?? "200", CultureInfo.InvariantCulture);
 var output = Arg("--out");
 
-await using var bench = new DockerBottleBench(image, launches, bottles, Console.Error);
-var report = "## Docker bottles\n\n" + await bench.RunAsync() + "\n";
+var suite = Arg("--suite") ?? "all";
+var report = "";
+if (suite is "all" or "bottles")
+{
+    await using var bench = new DockerBottleBench(image, launches, bottles, Console.Error);
+    report += "## Docker bottles\n\n" + await bench.RunAsync() + "\n\n";
+}
+
+if (suite is "all" or "webhooks")
+{
+    var rate = int.Parse(Arg("--rate") ?? "500", CultureInfo.InvariantCulture);
+    var seconds = int.Parse(Arg("--seconds") ?? "20", CultureInfo.InvariantCulture);
+    var webhooks = new BotBottle.Bench.Webhooks.WebhookLoadBench(rate, TimeSpan.FromSeconds(seconds), 0.1, DataRoot(), Console.Error);
+    report += "## Webhook intake\n\n" + await webhooks.RunAsync() + "\n";
+}
 Console.WriteLine(report);
 if (output is not null)
 {
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
     await File.WriteAllTextAsync(output, report);
+}
+
+static string DataRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        var candidate = Path.Combine(dir.FullName, "tests", "TestData", "gitea");
+        if (Directory.Exists(candidate))
+        {
+            return candidate;
+        }
+    }
+
+    throw new DirectoryNotFoundException("tests/TestData/gitea not found");
 }
 
 string? Arg(string name)
