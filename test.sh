@@ -20,6 +20,8 @@ declare -A NEEDED=(
   [iptables]=iptables
   [git]=git
   [curl]=curl
+  [node]=nodejs
+  [npm]=npm
 )
 
 missing_packages() {
@@ -34,7 +36,7 @@ install_prerequisites() {
   missing=$(missing_packages | sort -u | tr '\n' ' ')
   [ -z "${missing// /}" ] && return 0
   if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-    die "missing: $missing. This script installs them itself only as root on Debian; elsewhere install the equivalents (a Docker engine, Redis server, Chromium, busybox, debootstrap, git) and run it again."
+    die "missing: $missing. This script installs them itself only as root on Debian; elsewhere install the equivalents (a Docker engine, Redis server, Chromium, busybox, debootstrap, git, Node.js with npm) and run it again."
   fi
   say "installing $missing"
   apt-get update -qq
