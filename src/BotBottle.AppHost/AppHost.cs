@@ -1,3 +1,5 @@
+using BotBottle.AppHost.LocalModels;
+
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Redis holds the PR-session registry, the job queue, locks and live events; the registry must
@@ -11,15 +13,19 @@ var manifest = Path.GetFullPath(
     builder.Configuration["BotBottle:Manifest"] ?? "manifests/agents.sample.yaml",
     Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "..")));
 
+var ollama = builder.AddOllama();
+
 var worker = builder.AddProject<Projects.BotBottle_Worker>("worker")
     .WithReference(redis)
     .WaitFor(redis)
     .WithEnvironment("BotBottle__ManifestPath", manifest)
+    .WithOptionalReference(ollama)
     .WithHttpHealthCheck("/health");
 
 var web = builder.AddProject<Projects.BotBottle_Web>("web")
     .WithReference(redis)
     .WaitFor(redis)
+    .WithOptionalReference(ollama)
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 
