@@ -1,3 +1,4 @@
+using BotBottle.Web.LocalModels;
 using BotBottle.Web.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -5,6 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddRedisClient("redis");
 builder.Services.AddGiteaWebhooks(builder.Configuration);
+builder.Services.AddLocalModels(builder.Configuration);
 
 var app = builder.Build();
 

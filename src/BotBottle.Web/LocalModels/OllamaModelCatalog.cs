@@ -1,0 +1,107 @@
+using System.Runtime.CompilerServices;
+using BotBottle.Core.LocalModels;
+using OllamaSharp;
+using OllamaSharp.Models;
+
+namespace BotBottle.Web.LocalModels;
+
+/// <summary>An installed model as Ollama lists it.</summary>
+public sealed record InstalledModel(string Name, long SizeBytes, string? ParameterSize, string? Quantization, DateTime ModifiedAt);
+
+/// <summary>One step of a model download: what Ollama is doing and, while it downloads a layer, how far it got.</summary>
+public sealed record PullProgress(string Status, long Completed, long Total)
+{
+    public double? Fraction => Total > 0 ? Math.Clamp((double)Completed / Total, 0, 1) : null;
+}
+
+/// <summary>Ollama did not do what was asked; the message is Ollama's own, for the operator to read.</summary>
+public sealed class OllamaRequestException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    public OllamaRequestException() : this("Ollama request failed")
+    {
+    }
+
+    public OllamaRequestException(string message) : this(message, null)
+    {
+    }
+}
+
+/// <summary>
+/// Reads and changes what the local Ollama server holds through its HTTP API (via OllamaSharp):
+/// /api/version, /api/tags, /api/ps, /api/pull.
+/// </summary>
+public sealed class OllamaModelCatalog(IOllamaApiClient ollama)
+{
+    /// <summary>The server's version, or null when no Ollama answers (the stack works without one).</summary>
+    public async Task<string?> VersionAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ollama.GetVersionAsync(cancellationToken);
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    public async Task<IReadOnlyList<InstalledModel>> InstalledAsync(CancellationToken cancellationToken)
+    {
+        var models = await Call(() => ollama.ListLocalModelsAsync(cancellationToken));
+        return [.. models.Select(m => new InstalledModel(m.Name, m.Size, m.Details?.ParameterSize, m.Details?.QuantizationLevel, m.ModifiedAt)).OrderBy(m => m.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The models in memory now, with how much of each sits in GPU memory.</summary>
+    public async Task<IReadOnlyList<LoadedModel>> LoadedAsync(CancellationToken cancellationToken)
+    {
+        var running = await Call(() => ollama.ListRunningModelsAsync(cancellationToken));
+        return [.. running.Select(m => new LoadedModel(m.Name, m.Size, m.SizeVram, m.ContextLength > 0 ? m.ContextLength : null))];
+    }
+
+    /// <summary>Downloads <paramref name="model"/>, reporting each step; cancelling the token stops the download.</summary>
+    public async IAsyncEnumerable<PullProgress> PullAsync(string model, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        await using var steps = ollama.PullModelAsync(new PullModelRequest { Model = model }, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
+        {
+            PullModelResponse? step;
+            try
+            {
+                if (!await steps.MoveNextAsync())
+                {
+                    // OllamaSharp ends the stream quietly when cancelled; a cancelled pull must not look finished.
+                    cancellationToken.ThrowIfCancellationRequested();
+                    yield break;
+                }
+
+                step = steps.Current;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && ex is not OllamaRequestException)
+            {
+                throw new OllamaRequestException($"pulling {model} failed: {ex.Message}", ex);
+            }
+
+            if (step is not null)
+            {
+                yield return new PullProgress(step.Status ?? "", step.Completed, step.Total);
+            }
+        }
+    }
+
+    private static async Task<T> Call<T>(Func<Task<T>> request)
+    {
+        try
+        {
+            return await request();
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new OllamaRequestException($"Ollama does not answer: {ex.Message}", ex);
+        }
+    }
+}
