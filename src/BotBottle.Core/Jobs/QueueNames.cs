@@ -18,6 +18,12 @@ public static class QueueNames
     /// <summary>Pub/sub channel carrying the same events for low-latency listeners.</summary>
     public const string EventChannel = "botbottle:events:live";
 
+    /// <summary>Hash: slug -> <see cref="Bottles.ActiveAgent"/> JSON of every bottle that is up; the dashboard's and CLI's list.</summary>
+    public const string Bottles = "botbottle:bottles";
+
+    /// <summary>Set of the agent keys the Workers' manifests declare, for pickers and for checking a launch request.</summary>
+    public const string Agents = "botbottle:agents";
+
     /// <summary>Field of a stream entry that holds the JSON document.</summary>
     public const string PayloadField = "json";
 

@@ -27,6 +27,7 @@ public static class BottlesServiceCollectionExtensions
         services.AddSingleton<IBottleBackend, DockerBottleBackend>();
         services.AddSingleton<ManifestSource>();
         services.AddSingleton<IBottleEvents, RedisBottleEvents>();
+        services.AddSingleton<BottleDirectory>();
         services.AddSingleton<BottleRunner>();
         services.AddSingleton<JobExecutor>();
         services.Configure<PullRequestOptions>(configuration.GetSection(PullRequestOptions.Section));

@@ -20,6 +20,7 @@ public sealed partial class BottleRunner(
     WorkspaceProvisioner workspaces,
     ManifestSource manifests,
     IBottleEvents events,
+    BottleDirectory directory,
     IOptions<BottleOptions> options,
     TimeProvider clock,
     ILogger<BottleRunner> logger)
@@ -70,12 +71,14 @@ public sealed partial class BottleRunner(
     public async Task TeardownAsync(string slug, bool purge, string jobId, CancellationToken cancellationToken)
     {
         await backend.TeardownAsync(slug, purge, cancellationToken);
+        await directory.RemoveAsync(slug);
         await PublishAsync(BottleEventKind.Removed, slug, jobId, purge ? "removed with its state" : "removed; state kept");
     }
 
     private async Task<PreparedBottle> PrepareAsync(BottleRequest request, string jobId, CancellationToken cancellationToken)
     {
         var manifest = manifests.Load();
+        await directory.PublishAgentsAsync(manifest);
         var spec = new BottleSpec(manifest, request.AgentName, request.Workspace is WorkspaceSource.CopiedDirectory, request.UserCwd, request.Identity, request.Label, request.Color);
         _ = spec.Agent; // unknown agents fail here, before anything is created
         var bottle = await backend.PrepareAsync(spec, request.Workspace, cancellationToken);
@@ -86,6 +89,7 @@ public sealed partial class BottleRunner(
     private async Task StartAsync(PreparedBottle bottle, string jobId, CancellationToken cancellationToken)
     {
         await backend.LaunchAsync(bottle, cancellationToken);
+        await directory.UpsertAsync(ActiveAgent.FromMetadata(bottle.Slug, bottle.Metadata, BottleServices.Of(bottle.Agent)));
         await PublishAsync(BottleEventKind.Running, bottle.Slug, jobId, "container started", BottleData(bottle));
     }
 
@@ -128,6 +132,7 @@ public sealed partial class BottleRunner(
         }
 
         await backend.TeardownAsync(slug, deleteState: false, grace.Token);
+        await directory.RemoveAsync(slug);
         await PublishAsync(BottleEventKind.Removed, slug, jobId, "run over; container removed, state kept");
     }
 

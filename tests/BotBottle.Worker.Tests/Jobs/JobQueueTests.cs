@@ -83,6 +83,27 @@ public sealed class JobQueueTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Launched_bottle_is_listed_with_its_label_and_colour_until_torn_down()
+    {
+        await using var worker = WorkerProcess.Start(_redis.ConnectionString, _bottles, TimeSpan.FromSeconds(30));
+        var launch = new BottleJob { JobId = BottleJob.NewJobId(), Kind = JobKind.Launch, AgentName = "claude", Label = "api refactor", Color = "bright-magenta" };
+
+        await _queue.EnqueueAsync(launch);
+        var launched = await _queue.WaitForResultAsync(launch.JobId, JobTimeout, worker);
+
+        var listed = await _redis.Connection.GetDatabase().HashGetAsync(QueueNames.Bottles, launched.Slug);
+        var row = BotBottleJson.Deserialize<Core.Bottles.ActiveAgent>(listed!);
+        Assert.Equal(("api refactor", "bright-magenta", "claude", "docker"), (row.Label, row.Color, row.AgentName, row.BackendName));
+
+        var teardown = new BottleJob { JobId = BottleJob.NewJobId(), Kind = JobKind.Teardown, Slug = launched.Slug };
+        await _queue.EnqueueAsync(teardown);
+        await _queue.WaitForResultAsync(teardown.JobId, JobTimeout, worker);
+
+        Assert.False(await _redis.Connection.GetDatabase().HashExistsAsync(QueueNames.Bottles, launched.Slug));
+        Assert.Contains(await _queue.EventsAsync(teardown.JobId), e => e.Kind == BottleEventKind.Removed && e.Slug == launched.Slug);
+    }
+
+    [Fact]
     public async Task Malformed_job_is_failed_with_the_reason_and_not_retried()
     {
         await using var worker = WorkerProcess.Start(_redis.ConnectionString, _bottles, TimeSpan.FromSeconds(30));

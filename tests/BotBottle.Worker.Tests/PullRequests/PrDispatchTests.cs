@@ -122,7 +122,7 @@ public sealed class PrDispatchTests : IAsyncLifetime
 
         await Task.WhenAll(jobs.Select(j => _queue.WaitForResultAsync(j.JobId, Timeout, worker)));
 
-        Assert.Equal(2, _model.MaxInFlight);
+        Assert.True(_model.MaxInFlight >= 2, $"the two PRs never ran at the same time (at most {_model.MaxInFlight} model request in flight)");
     }
 
     [Fact]

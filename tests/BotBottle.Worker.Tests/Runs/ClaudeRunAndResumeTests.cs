@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BotBottle.Core.Backends;
 using BotBottle.Core.Events;
+using BotBottle.Testing;
 using BotBottle.Worker.Runs;
 using BotBottle.Worker.Tests.Support;
 
@@ -12,12 +13,14 @@ namespace BotBottle.Worker.Tests.Runs;
 /// </summary>
 public sealed class ClaudeRunAndResumeTests : IAsyncLifetime
 {
+    private readonly RedisServer _redis = new();
     private ScriptedAnthropicServer _model = null!;
     private BottleHarness _bottles = null!;
     private readonly RecordingEvents _events = new();
 
     public async Task InitializeAsync()
     {
+        await _redis.InitializeAsync();
         _model = await ScriptedAnthropicServer.StartAsync();
         _bottles = new BottleHarness(ClaudeAgentManifest.For(_model.Port));
     }
@@ -26,12 +29,13 @@ public sealed class ClaudeRunAndResumeTests : IAsyncLifetime
     {
         await _bottles.DisposeAsync();
         await _model.DisposeAsync();
+        await _redis.DisposeAsync();
     }
 
     [Fact]
     public async Task Run_returns_the_session_id_snapshots_the_transcript_and_resume_continues_the_same_conversation()
     {
-        var runner = _bottles.Runner(_events);
+        var runner = _bottles.Runner(_events, _redis.Connection);
         const string firstTask = "Summarise the open pull request, please.";
         const string secondTask = "New commits were pushed; review the diff.";
 
@@ -60,6 +64,8 @@ public sealed class ClaudeRunAndResumeTests : IAsyncLifetime
         Assert.Contains(_events.All, e => e.Kind == BottleEventKind.Output && e.JobId == "job-1" && e.Message.Contains(first.Harness.SessionId!, StringComparison.Ordinal));
         Assert.Equal(2, _events.All.Count(e => e.Kind == BottleEventKind.Removed && e.Slug == first.Slug));
         Assert.DoesNotContain(await _bottles.Backend.EnumerateAsync(default), a => a.Slug == first.Slug);
+        Assert.False(await _redis.Connection.GetDatabase().HashExistsAsync(Core.Jobs.QueueNames.Bottles, first.Slug), "a finished run leaves the bottle list");
+        Assert.True(await _redis.Connection.GetDatabase().SetContainsAsync(Core.Jobs.QueueNames.Agents, "claude"));
     }
 
     private string TranscriptPath(string slug, string sessionId) =>

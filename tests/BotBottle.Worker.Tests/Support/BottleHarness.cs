@@ -50,11 +50,12 @@ public sealed class BottleHarness : IAsyncDisposable
 
     public AgentManifest Manifest => ManifestLoader.LoadFile(ManifestPath);
 
-    public BottleRunner Runner(IBottleEvents events) => new(
+    public BottleRunner Runner(IBottleEvents events, StackExchange.Redis.IConnectionMultiplexer redis) => new(
         Backend,
         new WorkspaceProvisioner(NullLogger<WorkspaceProvisioner>.Instance),
         new ManifestSource(Microsoft.Extensions.Options.Options.Create(Options), new TestHostEnvironment(_root.Path)),
         events,
+        new BottleDirectory(redis, NullLogger<BottleDirectory>.Instance),
         Microsoft.Extensions.Options.Options.Create(Options),
         TimeProvider.System,
         NullLogger<BottleRunner>.Instance);

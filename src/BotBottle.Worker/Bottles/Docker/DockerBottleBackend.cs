@@ -73,7 +73,7 @@ public sealed partial class DockerBottleBackend(
         var container = await docker.Containers.CreateContainerAsync(
             BottleContainerSpec.Create(bottle, network.Name, network.Gateway, options.Value), cancellationToken);
         // Recorded before anything else can fail, so teardown always finds the network.
-        new RuntimeRecord(container.ID, network.Name, bottle.Agent.Image, Services(bottle.Agent)).Write(bottle.StateDirectory);
+        new RuntimeRecord(container.ID, network.Name, bottle.Agent.Image, BottleServices.Of(bottle.Agent)).Write(bottle.StateDirectory);
 
         // Copied in after the start: a running container's filesystem is already mounted, a created
         // one's is mounted just for the copy, which costs more than the copy. The bottle only idles
@@ -337,9 +337,6 @@ public sealed partial class DockerBottleBackend(
 
     private static IEnumerable<string> HarnessStateDirectories() =>
         Enum.GetValues<Harness>().Select(h => HarnessCatalog.For(h).StateDirectory).Distinct(StringComparer.Ordinal);
-
-    private static List<string> Services(AgentDefinition agent) =>
-        agent.Egress.Count == 0 ? ["isolated"] : ["egress"];
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bottle {Slug} ({Agent}) launched: {Container}")]
     private static partial void LogLaunched(ILogger logger, string slug, string agent, string container);
