@@ -29,6 +29,10 @@ var web = builder.AddProject<Projects.BotBottle_Web>("web")
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 
+// The API token the CLI and scripts present: generated once per machine and kept in user secrets.
+var apiToken = builder.AddParameter("api-token", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+web.WithEnvironment("BotBottle__Auth__ApiToken", apiToken);
+
 // Secrets are Aspire secret parameters (user secrets or Parameters__* environment variables).
 // They are wired only when given: without them the stack still starts, the webhook endpoint
 // refuses every delivery and says so, and results are not posted back to Gitea.

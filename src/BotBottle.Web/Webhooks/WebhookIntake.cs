@@ -1,6 +1,6 @@
-using BotBottle.Core.Events;
 using BotBottle.Core.Jobs;
 using BotBottle.Core.PullRequests;
+using BotBottle.Web.Jobs;
 using StackExchange.Redis;
 
 namespace BotBottle.Web.Webhooks;
@@ -17,7 +17,7 @@ public enum IntakeResult
 /// queued exactly once or recognised as a repeat: by its delivery id, or (Gitea's manual
 /// redelivery sends the same body under a new id) by what the event is.
 /// </summary>
-public sealed class WebhookIntake(IConnectionMultiplexer redis, TimeProvider clock)
+public sealed class WebhookIntake(IConnectionMultiplexer redis, JobSubmitter jobs, TimeProvider clock)
 {
     private static readonly TimeSpan DeliveryRetention = TimeSpan.FromDays(7);
     private static readonly TimeSpan EventRetention = TimeSpan.FromDays(30);
@@ -52,26 +52,10 @@ public sealed class WebhookIntake(IConnectionMultiplexer redis, TimeProvider clo
         var result = Enum.Parse<IntakeResult>(outcome ?? nameof(IntakeResult.DuplicateDelivery));
         if (result == IntakeResult.Queued)
         {
-            await PublishQueuedAsync(job, work);
+            await jobs.PublishQueuedAsync(job, $"{work.Kind} for {work.Repository}#{work.Number}",
+                new Dictionary<string, string>(StringComparer.Ordinal) { ["deliveryId"] = work.DeliveryId, ["pr"] = work.Key });
         }
 
         return result;
-    }
-
-    private async Task PublishQueuedAsync(BottleJob job, PrWork work)
-    {
-        var queued = new BottleEvent(BottleEventKind.Queued, null, job.JobId, clock.GetUtcNow(), $"{work.Kind} for {work.Repository}#{work.Number}",
-            new Dictionary<string, string>(StringComparer.Ordinal) { ["deliveryId"] = work.DeliveryId, ["pr"] = work.Key });
-        var json = BotBottleJson.Serialize(queued);
-        try
-        {
-            var append = redis.GetDatabase().StreamAddAsync(QueueNames.EventStream, QueueNames.PayloadField, json, maxLength: 10_000, useApproximateMaxLength: true);
-            var publish = redis.GetSubscriber().PublishAsync(RedisChannel.Literal(QueueNames.EventChannel), json);
-            await Task.WhenAll(append, publish);
-        }
-        catch (RedisException)
-        {
-            // The job is queued; a missing "queued" event only delays what the dashboard shows.
-        }
     }
 }

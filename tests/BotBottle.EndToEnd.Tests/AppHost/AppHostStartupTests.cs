@@ -17,6 +17,16 @@ public sealed class AppHostStartupTests(AppHostFixture fixture)
     }
 
     [Fact]
+    public async Task Web_api_refuses_anonymous_callers()
+    {
+        using var http = fixture.App.CreateHttpClient("web");
+
+        using var response = await http.GetAsync(new Uri("/api/bottles", UriKind.Relative));
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Worker_reports_healthy_on_its_health_endpoint()
     {
         using var http = fixture.App.CreateHttpClient("worker");

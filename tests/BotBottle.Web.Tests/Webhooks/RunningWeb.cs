@@ -9,6 +9,8 @@ public sealed class RunningWeb : IAsyncLifetime
 {
     public const string Secret = "gitea-webhook-test-secret";
 
+    public const string ApiToken = "api-test-token-7f3c";
+
     public static readonly string[] Repositories =
     [
         "example/example", "Aneesh-Hegde/gitea-webhook", "anbraten/test-repo", "a_nice_user/hello_world_ci",
@@ -37,6 +39,7 @@ public sealed class RunningWeb : IAsyncLifetime
             ["BotBottle__Webhooks__Gitea__BotLogin"] = "botbottle",
             ["BotBottle__Webhooks__Gitea__Agent"] = "pr-reviewer",
             ["BotBottle__Webhooks__Gitea__MaxBodyBytes"] = "262144",
+            ["BotBottle__Auth__ApiToken"] = ApiToken,
         };
         if (secret is not null)
         {

@@ -1,0 +1,90 @@
+using BotBottle.Core.Bottles;
+using BotBottle.Core.Colors;
+using BotBottle.Core.Jobs;
+using BotBottle.Core.Labels;
+using BotBottle.Web.Jobs;
+using StackExchange.Redis;
+
+namespace BotBottle.Web.Api;
+
+/// <summary>A launch as the API takes it; only the agent is required.</summary>
+public sealed record LaunchRequest(string Agent, string? Label = null, string? Color = null, string? Task = null);
+
+/// <summary>What a launch or stop answers: the queued job, and what was made of the input.</summary>
+public sealed record QueuedJob(string JobId, string? Slug = null, string? Label = null, string? Color = null, IReadOnlyList<string>? Warnings = null);
+
+public sealed record ApiError(string Error, IReadOnlyList<string>? Known = null);
+
+/// <summary>
+/// <c>/api</c>: list, launch and stop bottles and read job results, for the CLI and scripts.
+/// Launches and stops go through the same job queue as the dashboard and webhooks.
+/// </summary>
+public static class BottlesApi
+{
+    public static IEndpointRouteBuilder MapBottlesApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api").WithTags("bottles");
+        api.MapGet("/bottles", ListAsync).WithSummary("The bottles that are up, oldest first");
+        api.MapGet("/agents", AgentsAsync).WithSummary("The agent keys the Workers' manifests declare");
+        api.MapPost("/bottles", LaunchAsync).WithSummary("Launch a bottle (label defaults to the agent key)");
+        api.MapDelete("/bottles/{slug}", StopAsync).WithSummary("Stop a bottle; with purge=true delete its state directory too");
+        api.MapGet("/jobs/{jobId}", JobAsync).WithSummary("A job's result: 200 when done, 202 while pending");
+        return endpoints;
+    }
+
+    private static async Task<IReadOnlyList<ActiveAgent>> ListAsync(IConnectionMultiplexer redis)
+    {
+        var entries = await redis.GetDatabase().HashGetAllAsync(QueueNames.Bottles);
+        return [.. entries.Select(e => BotBottleJson.Deserialize<ActiveAgent>(e.Value!)).OrderBy(a => a.StartedAt)];
+    }
+
+    private static async Task<IReadOnlyList<string>> AgentsAsync(IConnectionMultiplexer redis) =>
+        [.. (await redis.GetDatabase().SetMembersAsync(QueueNames.Agents)).Select(v => (string)v!).Order(StringComparer.Ordinal)];
+
+    private static async Task<IResult> LaunchAsync(LaunchRequest request, IConnectionMultiplexer redis, JobSubmitter jobs)
+    {
+        if (string.IsNullOrWhiteSpace(request.Agent))
+        {
+            return Results.BadRequest(new ApiError("an agent is required"));
+        }
+
+        var agents = await AgentsAsync(redis);
+        if (agents.Count > 0 && !agents.Contains(request.Agent, StringComparer.Ordinal))
+        {
+            return Results.NotFound(new ApiError($"unknown agent '{request.Agent}'", agents));
+        }
+
+        var label = LabelRules.Validate(request.Label, request.Agent);
+        if (!label.IsValid)
+        {
+            return Results.BadRequest(new ApiError(label.Error!));
+        }
+
+        var color = AnsiColor.Parse(request.Color);
+        var job = await jobs.EnqueueAsync(new BottleJob
+        {
+            JobId = BottleJob.NewJobId(),
+            Kind = string.IsNullOrWhiteSpace(request.Task) ? JobKind.Launch : JobKind.Run,
+            AgentName = request.Agent,
+            Label = label.Label,
+            Color = color.Color,
+            Task = string.IsNullOrWhiteSpace(request.Task) ? null : request.Task,
+            RequestedBy = "api",
+        });
+        return Results.Accepted($"/api/jobs/{job.JobId}", new QueuedJob(job.JobId, null, job.Label, job.Color, color.Warning is { } warning ? [warning] : []));
+    }
+
+    private static async Task<IResult> StopAsync(string slug, bool? purge, IConnectionMultiplexer redis, JobSubmitter jobs)
+    {
+        if (!await redis.GetDatabase().HashExistsAsync(QueueNames.Bottles, slug) && purge != true)
+        {
+            return Results.NotFound(new ApiError($"no bottle '{slug}' is up"));
+        }
+
+        var job = await jobs.EnqueueAsync(new BottleJob { JobId = BottleJob.NewJobId(), Kind = JobKind.Teardown, Slug = slug, Purge = purge == true, RequestedBy = "api" });
+        return Results.Accepted($"/api/jobs/{job.JobId}", new QueuedJob(job.JobId, slug));
+    }
+
+    private static async Task<IResult> JobAsync(string jobId, JobSubmitter jobs) =>
+        await jobs.ResultAsync(jobId) is { } result ? Results.Ok(result) : Results.Accepted($"/api/jobs/{jobId}", new QueuedJob(jobId));
+}

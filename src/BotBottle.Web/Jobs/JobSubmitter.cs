@@ -1,0 +1,41 @@
+using BotBottle.Core.Events;
+using BotBottle.Core.Jobs;
+using StackExchange.Redis;
+
+namespace BotBottle.Web.Jobs;
+
+/// <summary>The Web's side of the job queue: add jobs for the Workers, say they are queued, read their results.</summary>
+public sealed class JobSubmitter(IConnectionMultiplexer redis, TimeProvider clock)
+{
+    public async Task<BottleJob> EnqueueAsync(BottleJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var stamped = job with { EnqueuedAt = clock.GetUtcNow() };
+        await redis.GetDatabase().StreamAddAsync(QueueNames.JobStream, QueueNames.PayloadField, BotBottleJson.Serialize(stamped));
+        await PublishQueuedAsync(stamped, $"{stamped.Kind.ToString().ToLowerInvariant()} queued");
+        return stamped;
+    }
+
+    /// <summary>The result once a Worker stored one, or null while the job is pending.</summary>
+    public async Task<JobResult?> ResultAsync(string jobId)
+    {
+        var json = await redis.GetDatabase().StringGetAsync(QueueNames.ResultKey(jobId));
+        return json.IsNullOrEmpty ? null : BotBottleJson.Deserialize<JobResult>(json!);
+    }
+
+    public async Task PublishQueuedAsync(BottleJob job, string message, IReadOnlyDictionary<string, string>? data = null)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var queued = BotBottleJson.Serialize(new BottleEvent(BottleEventKind.Queued, job.Slug, job.JobId, clock.GetUtcNow(), message, data));
+        try
+        {
+            var append = redis.GetDatabase().StreamAddAsync(QueueNames.EventStream, QueueNames.PayloadField, queued, maxLength: 10_000, useApproximateMaxLength: true);
+            var publish = redis.GetSubscriber().PublishAsync(RedisChannel.Literal(QueueNames.EventChannel), queued);
+            await Task.WhenAll(append, publish);
+        }
+        catch (RedisException)
+        {
+            // The job is queued; a missing "queued" event only delays what the dashboard shows.
+        }
+    }
+}

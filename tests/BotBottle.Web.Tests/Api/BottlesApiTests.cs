@@ -1,0 +1,174 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using BotBottle.Core.Bottles;
+using BotBottle.Core.Jobs;
+using BotBottle.Web.Api;
+using BotBottle.Web.Tests.Webhooks;
+
+namespace BotBottle.Web.Tests.Api;
+
+/// <summary>The REST API of a running Web over a real Redis, playing the Worker's side by hand (rows, agents, results).</summary>
+public sealed class BottlesApiTests(RunningWeb web) : IClassFixture<RunningWeb>, IAsyncLifetime
+{
+    public async Task InitializeAsync()
+    {
+        await web.ResetAsync();
+        await web.Redis.Connection.GetDatabase().SetAddAsync(QueueNames.Agents, ["claude", "reviewer"]);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("wrong-token")]
+    public async Task Api_refuses_callers_without_the_token(string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/bottles");
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        using var response = await web.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_stays_open_to_anonymous_probes()
+    {
+        using var response = await web.Http.GetAsync(new Uri("/health", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task List_returns_the_bottles_the_workers_keep_with_label_and_colour()
+    {
+        var row = new ActiveAgent("docker", "a3f9", "claude", DateTimeOffset.Parse("2026-11-25T14:02:11Z", System.Globalization.CultureInfo.InvariantCulture), ["egress"], "api refactor", "bright-magenta");
+        await web.Redis.Connection.GetDatabase().HashSetAsync(QueueNames.Bottles, row.Slug, BotBottleJson.Serialize(row));
+
+        var rows = await SendAsync<List<ActiveAgent>>(HttpMethod.Get, "/api/bottles");
+
+        var listed = Assert.Single(rows);
+        Assert.Equal(("a3f9", "api refactor", "bright-magenta", "claude"), (listed.Slug, listed.Label, listed.Color, listed.AgentName));
+    }
+
+    [Fact]
+    public async Task Launch_queues_a_job_with_the_label_and_colour()
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/api/bottles", new LaunchRequest("claude", "payments bug", "BRIGHT-Magenta"));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var queued = (await response.Content.ReadFromJsonAsync<QueuedJob>())!;
+        var job = Assert.Single(await web.QueuedJobsAsync());
+        Assert.Equal((queued.JobId, JobKind.Launch, "claude", "payments bug", "bright-magenta"), (job.JobId, job.Kind, job.AgentName, job.Label, job.Color));
+        Assert.Equal($"/api/jobs/{queued.JobId}", response.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task Launch_with_a_task_queues_a_run()
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/api/bottles", new LaunchRequest("claude", Task: "fix the flaky test"));
+
+        var job = Assert.Single(await web.QueuedJobsAsync());
+        Assert.Equal((JobKind.Run, "fix the flaky test", "claude"), (job.Kind, job.Task, job.Label));
+    }
+
+    [Fact]
+    public async Task Blank_label_defaults_to_the_agent_key()
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/api/bottles", new LaunchRequest("reviewer", "   "));
+
+        Assert.Equal("reviewer", (await response.Content.ReadFromJsonAsync<QueuedJob>())!.Label);
+    }
+
+    [Fact]
+    public async Task Label_over_64_bytes_is_refused_with_the_reason_and_nothing_is_queued()
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/api/bottles", new LaunchRequest("claude", new string('€', 22)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("64", (await response.Content.ReadFromJsonAsync<ApiError>())!.Error, StringComparison.Ordinal);
+        Assert.Empty(await web.QueuedJobsAsync());
+    }
+
+    [Fact]
+    public async Task Unknown_colour_is_ignored_with_a_warning()
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/api/bottles", new LaunchRequest("claude", Color: "purple"));
+
+        var queued = (await response.Content.ReadFromJsonAsync<QueuedJob>())!;
+        Assert.Equal("", queued.Color);
+        Assert.Contains("purple", Assert.Single(queued.Warnings!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_agent_is_refused_naming_the_known_ones()
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/api/bottles", new LaunchRequest("implementer"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(["claude", "reviewer"], (await response.Content.ReadFromJsonAsync<ApiError>())!.Known);
+        Assert.Empty(await web.QueuedJobsAsync());
+    }
+
+    [Fact]
+    public async Task Stopping_an_unknown_slug_says_so()
+    {
+        using var response = await SendAsync(HttpMethod.Delete, "/api/bottles/f00d");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("f00d", (await response.Content.ReadFromJsonAsync<ApiError>())!.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stopping_a_listed_bottle_queues_its_teardown()
+    {
+        var row = new ActiveAgent("docker", "b81c", "claude", DateTimeOffset.UtcNow, []);
+        await web.Redis.Connection.GetDatabase().HashSetAsync(QueueNames.Bottles, row.Slug, BotBottleJson.Serialize(row));
+
+        using var response = await SendAsync(HttpMethod.Delete, "/api/bottles/b81c?purge=true");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var job = Assert.Single(await web.QueuedJobsAsync());
+        Assert.Equal((JobKind.Teardown, "b81c", true), (job.Kind, job.Slug, job.Purge));
+    }
+
+    [Fact]
+    public async Task Job_result_is_pending_until_a_worker_stores_it()
+    {
+        using var pending = await SendAsync(HttpMethod.Get, "/api/jobs/j1");
+        await web.Redis.Connection.GetDatabase().StringSetAsync(QueueNames.ResultKey("j1"),
+            BotBottleJson.Serialize(new JobResult { JobId = "j1", Outcome = JobOutcome.Succeeded, Slug = "a3f9" }));
+        using var done = await SendAsync(HttpMethod.Get, "/api/jobs/j1");
+
+        Assert.Equal(HttpStatusCode.Accepted, pending.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        Assert.Equal("a3f9", (await done.Content.ReadFromJsonAsync<JobResult>(BotBottleJson.Options))!.Slug);
+    }
+
+    [Fact]
+    public async Task OpenAPI_document_describes_the_api()
+    {
+        var document = await web.Http.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+
+        Assert.Contains("/api/bottles", document, StringComparison.Ordinal);
+        Assert.Contains("/api/jobs/{jobId}", document, StringComparison.Ordinal);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", RunningWeb.ApiToken);
+        return await web.Http.SendAsync(request);
+    }
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path)
+    {
+        using var response = await SendAsync(method, path);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<T>(BotBottleJson.Options))!;
+    }
+}
