@@ -7,6 +7,8 @@ builder.AddServiceDefaults();
 builder.AddRedisClient("redis");
 builder.Services.AddWorkerHeartbeat(builder.Configuration);
 builder.Services.AddDockerBottles(builder.Configuration);
+// Running jobs snapshot and tear their bottles down on shutdown; give them the time to.
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(3));
 
 var app = builder.Build();
 

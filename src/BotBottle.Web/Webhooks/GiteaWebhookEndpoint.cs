@@ -37,7 +37,7 @@ public static partial class GiteaWebhookEndpoint
         var headers = context.Request.Headers;
         if (!WebhookSignature.IsValid(body, settings.Secret, headers[WebhookSignature.GiteaHeader], headers[WebhookSignature.HubHeader]))
         {
-            LogBadSignature(logger, headers["X-Gitea-Delivery"].ToString());
+            LogBadSignature(logger, Printable(headers["X-Gitea-Delivery"].ToString()));
             return Problem(StatusCodes.Status401Unauthorized, "missing or invalid signature");
         }
 
@@ -142,6 +142,10 @@ public static partial class GiteaWebhookEndpoint
         },
         _ => null,
     };
+
+    /// <summary>An unauthenticated header, made safe to log: printable ASCII only, at most 64 characters.</summary>
+    private static string Printable(string value) =>
+        new([.. value.Take(64).Select(c => c is >= ' ' and <= '~' ? c : '?')]);
 
     private static IResult Problem(int status, string detail) =>
         Results.Json(new WebhookAnswer("refused", null, detail), statusCode: status);

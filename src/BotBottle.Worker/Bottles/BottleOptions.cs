@@ -33,6 +33,9 @@ public sealed class BottleOptions
     /// <summary>Extra environment for every bottle (API keys and the like); values are never logged.</summary>
     public Dictionary<string, string> AgentEnvironment { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>How long copying a bottle's workspace and transcript out may take after a run.</summary>
+    public TimeSpan SnapshotTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>How long a harness run may take before it is stopped.</summary>
     public TimeSpan RunTimeout { get; set; } = TimeSpan.FromMinutes(60);
 }

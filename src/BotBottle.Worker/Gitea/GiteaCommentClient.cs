@@ -47,6 +47,11 @@ public sealed partial class GiteaCommentClient(HttpClient http, IOptions<GiteaOp
             {
                 LogRetrying(logger, repository, number, ex.Message);
             }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested && attempt < options.Value.MaxAttempts)
+            {
+                // The HTTP timeout, not our caller: the POST may have landed; the next attempt checks first.
+                LogRetrying(logger, repository, number, "timed out");
+            }
 
             await Task.Delay(delay, clock, cancellationToken);
             delay *= 2;

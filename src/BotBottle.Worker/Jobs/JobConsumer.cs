@@ -29,36 +29,46 @@ public sealed partial class JobConsumer(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await EnsureGroupAsync();
-        using var slots = new SemaphoreSlim(Options.MaxConcurrentJobs);
+        var slots = new SemaphoreSlim(Options.MaxConcurrentJobs);
         var running = new List<Task>();
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            await slots.WaitAsync(stoppingToken);
-            StreamEntry? entry;
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                entry = await NextEntryAsync();
-            }
-            catch (RedisException ex)
-            {
-                slots.Release();
-                LogRedisUnavailable(logger, ex);
-                await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
-                continue;
-            }
+                await slots.WaitAsync(stoppingToken);
+                StreamEntry? entry;
+                try
+                {
+                    entry = await NextEntryAsync();
+                }
+                catch (RedisException ex)
+                {
+                    slots.Release();
+                    LogRedisUnavailable(logger, ex);
+                    await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
+                    continue;
+                }
 
-            if (entry is not { } job)
-            {
-                slots.Release();
-                await Task.Delay(Options.PollInterval, clock, stoppingToken);
-                continue;
-            }
+                if (entry is not { } job)
+                {
+                    slots.Release();
+                    await Task.Delay(Options.PollInterval, clock, stoppingToken);
+                    continue;
+                }
 
-            running.RemoveAll(t => t.IsCompleted);
-            running.Add(ProcessAndReleaseAsync(job, slots, stoppingToken));
+                running.RemoveAll(t => t.IsCompleted);
+                running.Add(ProcessAndReleaseAsync(job, slots, stoppingToken));
+            }
         }
-
-        await Task.WhenAll(running);
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: stop taking jobs, then let the running ones snapshot and tear down.
+        }
+        finally
+        {
+            await Task.WhenAll(running);
+            slots.Dispose();
+        }
     }
 
     private async Task EnsureGroupAsync()
@@ -180,20 +190,22 @@ public sealed partial class JobConsumer(
     private async Task KeepClaimedAsync(RedisValue entryId, CancellationToken stop)
     {
         var period = Options.ReclaimAfter / 3;
-        try
+        while (!stop.IsCancellationRequested)
         {
-            while (true)
+            try
             {
                 await Task.Delay(period, clock, stop);
                 await Db.StreamClaimIdsOnlyAsync(QueueNames.JobStream, QueueNames.WorkerGroup, identity.Id, 0, [entryId]);
             }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (RedisException ex)
-        {
-            LogRedisUnavailable(logger, ex);
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (RedisException ex)
+            {
+                // One failed touch is not fatal: keep trying, the entry is idle only past ReclaimAfter.
+                LogRedisUnavailable(logger, ex);
+            }
         }
     }
 

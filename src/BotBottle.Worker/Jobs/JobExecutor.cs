@@ -32,7 +32,7 @@ public sealed class JobExecutor(BottleRunner runner, PrDispatcher pullRequests)
                 await runner.TeardownAsync(job.Slug!, job.Purge, job.JobId, cancellationToken);
                 return new RunOutcome(job.Slug!, null);
             case JobKind.PullRequest:
-                return await pullRequests.HandleAsync(job.PullRequest!, job.JobId, cancellationToken);
+                return await pullRequests.HandleAsync(job.PullRequest!, job.JobId, previousSlug, slugAllocated, cancellationToken);
             default:
                 throw new InvalidOperationException($"unknown job kind {job.Kind}");
         }

@@ -28,7 +28,9 @@ public sealed partial class PrDispatcher(
 {
     private static readonly TimeSpan DoneRetention = TimeSpan.FromDays(30);
 
-    public async Task<RunOutcome> HandleAsync(PrWork work, string jobId, CancellationToken cancellationToken)
+    /// <param name="previousSlug">The slug an interrupted earlier attempt at this job created, if any.</param>
+    /// <param name="slugAllocated">Told a new bottle's slug as soon as it exists, so a later attempt can clean up.</param>
+    public async Task<RunOutcome> HandleAsync(PrWork work, string jobId, string? previousSlug, Action<string> slugAllocated, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
         var db = redis.GetDatabase();
@@ -41,10 +43,15 @@ public sealed partial class PrDispatcher(
         }
 
         var session = await registry.GetAsync(work.Key);
+        if (previousSlug is not null && previousSlug != session?.Slug)
+        {
+            await RemoveUnrecordedBottleAsync(previousSlug, jobId, cancellationToken);
+        }
+
         var outcome = (work.Kind, session) switch
         {
             (PrWorkKind.CleanUp, _) => await CleanUpAsync(work, session, jobId, cancellationToken),
-            (_, null) => await StartAsync(work, jobId, cancellationToken),
+            (_, null) => await StartAsync(work, jobId, slugAllocated, cancellationToken),
             (_, { } existing) => await ContinueAsync(work, existing, jobId, cancellationToken),
         };
 
@@ -57,11 +64,23 @@ public sealed partial class PrDispatcher(
         return outcome;
     }
 
-    private async Task<RunOutcome> StartAsync(PrWork work, string jobId, CancellationToken cancellationToken)
+    /// <summary>A first run that was interrupted before the registry knew its bottle: nothing refers to it, it goes.</summary>
+    private async Task RemoveUnrecordedBottleAsync(string slug, string jobId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await runner.TeardownAsync(slug, purge: true, jobId, cancellationToken);
+        }
+        catch (BottleNotFoundException)
+        {
+        }
+    }
+
+    private async Task<RunOutcome> StartAsync(PrWork work, string jobId, Action<string> slugAllocated, CancellationToken cancellationToken)
     {
         var workspace = work.CloneUrl is { Length: > 0 } clone ? WorkspaceSource.GitCloneOf(clone, work.HeadSha ?? work.HeadRef) : WorkspaceSource.Empty;
         var request = new BottleRequest(work.Agent ?? options.Value.Agent, workspace, Identity: $"webhook:{work.Key}", Label: LabelFor(work));
-        var outcome = await runner.RunAsync(request, work.Prompt, jobId, null, cancellationToken);
+        var outcome = await runner.RunAsync(request, work.Prompt, jobId, slugAllocated, cancellationToken);
         await RecordAsync(work, outcome, previous: null, rotated: false);
         return outcome;
     }
@@ -70,15 +89,15 @@ public sealed partial class PrDispatcher(
     {
         if (session.Turns < options.Value.RotateAfterTurns)
         {
-            var resumed = await runner.ContinueAsync(session.Slug, session.SessionId, work.Prompt, jobId, work.HeadSha, cancellationToken);
+            var resumed = await runner.ContinueAsync(session.Slug, session.SessionId, work.Prompt, jobId, HeadOf(work), cancellationToken);
             await RecordAsync(work, resumed, session, rotated: false);
             return resumed;
         }
 
         // The session has grown long: ask it for a summary, then start a fresh one seeded with it.
-        var summary = await runner.ContinueAsync(session.Slug, session.SessionId, RotationSummaryPrompt, jobId, work.HeadSha, cancellationToken);
+        var summary = await runner.ContinueAsync(session.Slug, session.SessionId, RotationSummaryPrompt, jobId, HeadOf(work), cancellationToken);
         var seeded = $"You are continuing work on {work.Repository}#{work.Number}. Summary of the work so far:\n\n{summary.Harness?.ResultText}\n\n---\n\n{work.Prompt}";
-        var fresh = await runner.ContinueAsync(session.Slug, sessionId: null, seeded, jobId, headSha: null, cancellationToken);
+        var fresh = await runner.ContinueAsync(session.Slug, sessionId: null, seeded, jobId, head: null, cancellationToken);
         LogRotated(logger, work.Key, session.SessionId, fresh.Harness?.SessionId);
         await RecordAsync(work, fresh, session, rotated: true);
         return fresh;
@@ -144,12 +163,24 @@ public sealed partial class PrDispatcher(
         }
 
         var body = result.Succeeded ? result.ResultText : $"The agent could not finish (exit code {result.ExitCode}):\n\n{result.ResultText}";
-        if (!await gitea.PostOnceAsync(work.Repository, work.Number, work.DeliveryId, body, cancellationToken))
+        var posted = false;
+        try
         {
-            // Not posted: free the claim so a retry of this job may try again (the marker check prevents doubles).
-            await db.KeyDeleteAsync(PrRedisNames.Commented(work.DeliveryId));
+            posted = await gitea.PostOnceAsync(work.Repository, work.Number, work.DeliveryId, body, cancellationToken);
+        }
+        finally
+        {
+            if (!posted)
+            {
+                // Not posted: free the claim so a retry of this job may try again (the marker check prevents doubles).
+                await db.KeyDeleteAsync(PrRedisNames.Commented(work.DeliveryId));
+            }
         }
     }
+
+    /// <summary>The PR head to check out, when the event names both the commit and where to fetch it.</summary>
+    private static GitHead? HeadOf(PrWork work) =>
+        work is { CloneUrl: { Length: > 0 } clone, HeadSha: { Length: > 0 } sha } ? new GitHead(clone, sha) : null;
 
     private static string LabelFor(PrWork work)
     {

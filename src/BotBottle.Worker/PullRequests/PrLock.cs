@@ -57,20 +57,26 @@ public sealed class PrLock : IAsyncDisposable
 
     private async Task RenewAsync()
     {
-        try
+        while (!_stop.IsCancellationRequested)
         {
-            while (true)
+            try
             {
                 await Task.Delay(_expiry / 3, _stop.Token);
-                await _db.ScriptEvaluateAsync(RenewScript, [_key], [_token, (long)_expiry.TotalMilliseconds]);
+                var renewed = (long)await _db.ScriptEvaluateAsync(RenewScript, [_key], [_token, (long)_expiry.TotalMilliseconds]);
+                if (renewed == 0)
+                {
+                    // Someone else holds it now (it lapsed while Redis was away); nothing left to renew.
+                    return;
+                }
             }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (RedisException)
-        {
-            // The lock may lapse; the next holder still finds the registry as the last run left it.
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (RedisException)
+            {
+                // A blip: try again at the next period, before the lock's expiry.
+            }
         }
     }
 }

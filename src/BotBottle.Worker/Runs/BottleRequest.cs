@@ -10,3 +10,6 @@ public sealed record BottleRequest(
     string Identity = "",
     string Label = "",
     string Color = "");
+
+/// <summary>A commit of a repository that a workspace should be at.</summary>
+public sealed record GitHead(string CloneUrl, string Commit);

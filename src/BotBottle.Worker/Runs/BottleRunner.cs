@@ -45,14 +45,14 @@ public sealed partial class BottleRunner(
 
     /// <summary>Relaunch from the snapshot with the same cwd and continue exactly <paramref name="sessionId"/>.</summary>
     public Task<RunOutcome> ResumeAsync(string slug, string sessionId, string task, string jobId, CancellationToken cancellationToken) =>
-        ContinueAsync(slug, SessionIds.RequireWellFormed(sessionId), task, jobId, headSha: null, cancellationToken);
+        ContinueAsync(slug, SessionIds.RequireWellFormed(sessionId), task, jobId, head: null, cancellationToken);
 
     /// <summary>
     /// Relaunch an existing bottle from its snapshot and run <paramref name="task"/>: in session
-    /// <paramref name="sessionId"/>, or in a fresh one when it is null. With <paramref name="headSha"/>
-    /// the workspace is first moved to that commit (new commits were pushed to the PR).
+    /// <paramref name="sessionId"/>, or in a fresh one when it is null. With a <paramref name="head"/>
+    /// the workspace is first brought to that commit (new commits were pushed to the PR).
     /// </summary>
-    public async Task<RunOutcome> ContinueAsync(string slug, string? sessionId, string task, string jobId, string? headSha, CancellationToken cancellationToken)
+    public async Task<RunOutcome> ContinueAsync(string slug, string? sessionId, string task, string jobId, GitHead? head, CancellationToken cancellationToken)
     {
         if (sessionId is not null)
         {
@@ -60,9 +60,9 @@ public sealed partial class BottleRunner(
         }
 
         var bottle = backend.Reopen(slug, manifests.Load());
-        if (headSha is not null)
+        if (head is not null)
         {
-            await workspaces.CheckoutAsync(bottle.WorkspaceDirectory, headSha, cancellationToken);
+            await workspaces.RefreshAsync(bottle.WorkspaceDirectory, head.CloneUrl, head.Commit, cancellationToken);
         }
 
         return await RunInBottleAsync(bottle, task, sessionId, jobId, cancellationToken);
@@ -115,25 +115,36 @@ public sealed partial class BottleRunner(
         }
     }
 
-    /// <summary>Runs even when the job was cancelled: a transcript is the record of what the agent did.</summary>
+    /// <summary>
+    /// Runs even when the job was cancelled: a transcript is the record of what the agent did. The
+    /// snapshot and the teardown each get their own time, and neither failure hides the run's result.
+    /// </summary>
     private async Task SnapshotAndTeardownAsync(string slug, bool launched, string jobId)
     {
-        using var grace = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         if (launched)
         {
             try
             {
-                await backend.SnapshotTranscriptAsync(slug, grace.Token);
+                using var snapshotTime = new CancellationTokenSource(options.Value.SnapshotTimeout);
+                await backend.SnapshotTranscriptAsync(slug, snapshotTime.Token);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
                 LogSnapshotFailed(logger, slug, ex);
             }
         }
 
-        await backend.TeardownAsync(slug, deleteState: false, grace.Token);
-        await directory.RemoveAsync(slug);
-        await PublishAsync(BottleEventKind.Removed, slug, jobId, "run over; container removed, state kept");
+        try
+        {
+            using var teardownTime = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            await backend.TeardownAsync(slug, deleteState: false, teardownTime.Token);
+            await directory.RemoveAsync(slug);
+            await PublishAsync(BottleEventKind.Removed, slug, jobId, "run over; container removed, state kept");
+        }
+        catch (Exception ex)
+        {
+            LogTeardownFailed(logger, slug, ex);
+        }
     }
 
     private static Dictionary<string, string> BottleData(PreparedBottle bottle) => new(StringComparer.Ordinal)
@@ -143,6 +154,7 @@ public sealed partial class BottleRunner(
         ["color"] = bottle.Metadata.Color,
         ["backend"] = bottle.Metadata.Backend,
         ["startedAt"] = bottle.Metadata.StartedAt,
+        ["services"] = string.Join(',', BottleServices.Of(bottle.Agent)),
     };
 
     private Task PublishAsync(BottleEventKind kind, string? slug, string jobId, string message, IReadOnlyDictionary<string, string>? data = null) =>
@@ -158,6 +170,9 @@ public sealed partial class BottleRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bottle {Slug} run finished: session {SessionId}, exit code {ExitCode}")]
     private static partial void LogRunFinished(ILogger logger, string slug, string? sessionId, int exitCode);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Bottle {Slug}: teardown after the run failed; the container may be left behind")]
+    private static partial void LogTeardownFailed(ILogger logger, string slug, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Bottle {Slug}: transcript snapshot failed; the previous snapshot is kept")]
     private static partial void LogSnapshotFailed(ILogger logger, string slug, Exception exception);

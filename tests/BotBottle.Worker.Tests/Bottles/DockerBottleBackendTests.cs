@@ -242,7 +242,7 @@ public sealed class DockerBottleBackendTests : IAsyncLifetime
     public async Task Snapshot_copies_the_harness_state_out_and_a_relaunch_restores_it()
     {
         var bottle = await LaunchAsync("shell");
-        await _bottles.Backend.ExecAsync(bottle.Slug, ["sh", "-c", "mkdir -p ~/.claude/projects/x && echo remembered > ~/.claude/projects/x/s.jsonl && echo edit > change.txt"], null, default);
+        await _bottles.Backend.ExecAsync(bottle.Slug, ["sh", "-c", "mkdir -p ~/.claude/projects/x && echo remembered > ~/.claude/projects/x/s.jsonl && echo edit > change.txt && printf '#!/bin/sh\\necho ran\\n' > build.sh && chmod 755 build.sh"], null, default);
 
         await _bottles.Backend.SnapshotTranscriptAsync(bottle.Slug, default);
         await _bottles.Backend.TeardownAsync(bottle.Slug, deleteState: false, default);
@@ -251,13 +251,13 @@ public sealed class DockerBottleBackendTests : IAsyncLifetime
 
         var reopened = _bottles.Backend.Reopen(bottle.Slug, _bottles.Manifest);
         await _bottles.Backend.LaunchAsync(reopened, default);
-        var read = await _bottles.Backend.ExecAsync(bottle.Slug, ["sh", "-c", "cat ~/.claude/projects/x/s.jsonl change.txt && stat -c %u ~/.claude"], null, default);
+        var read = await _bottles.Backend.ExecAsync(bottle.Slug, ["sh", "-c", "cat ~/.claude/projects/x/s.jsonl change.txt && stat -c %u ~/.claude && ./build.sh"], null, default);
 
-        Assert.Equal("remembered\nedit\n1000\n", read.StandardOutput);
+        Assert.Equal("remembered\nedit\n1000\nran\n", read.StandardOutput);
     }
 
     [Fact]
-    public async Task Bottles_with_an_egress_allowlist_get_a_network_of_their_own_that_is_not_internal()
+    public async Task Bottles_with_an_egress_allowlist_are_isolated_too_until_a_proxy_enforces_it()
     {
         var first = await LaunchAsync("online");
         var second = await LaunchAsync("online");
@@ -265,7 +265,8 @@ public sealed class DockerBottleBackendTests : IAsyncLifetime
         var networks = new[] { await NetworkOfAsync(first.Slug), await NetworkOfAsync(second.Slug) };
 
         Assert.NotEqual(networks[0], networks[1]);
-        Assert.False((await _bottles.Docker.Networks.InspectNetworkAsync(networks[0])).Internal);
+        Assert.True((await _bottles.Docker.Networks.InspectNetworkAsync(networks[0])).Internal);
+        Assert.Equal(["isolated"], (await _bottles.Backend.EnumerateAsync(default)).Single(a => a.Slug == first.Slug).Services);
     }
 
     [Fact]

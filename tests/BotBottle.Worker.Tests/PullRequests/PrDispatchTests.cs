@@ -89,6 +89,26 @@ public sealed class PrDispatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_git_config_planted_in_the_workspace_never_runs_on_the_host()
+    {
+        await using var worker = StartWorker();
+        await RunAsync(worker, Work(PrWorkKind.Start, "Review PR #7: Add widgets", "d-1"));
+        var session = await SessionAsync(7);
+        var marker = _bottles.Scratch("host") + "/pwned";
+        // What a prompt-injected agent could leave in its workspace snapshot.
+        File.AppendAllText(Path.Combine(_bottles.State.BottleDir(session.Slug), "workspace", ".git", "config"),
+            $"\n[core]\n\tfsmonitor = \"touch {marker}; false\"\n\thooksPath = /tmp\n");
+        var secondCommit = await GitRepo.CommitAsync(_origin, "widget.txt", "version two\n");
+
+        var pushed = await RunAsync(worker, Work(PrWorkKind.Resume, "New commits were pushed; review the diff.", "d-2") with { HeadSha = secondCommit });
+
+        Assert.Equal(JobOutcome.Succeeded, pushed.Outcome);
+        Assert.False(File.Exists(marker), "the planted fsmonitor command ran on the host");
+        Assert.Equal("version two\n", File.ReadAllText(Path.Combine(_bottles.State.BottleDir(session.Slug), "workspace", "widget.txt")));
+        Assert.DoesNotContain("fsmonitor", File.ReadAllText(Path.Combine(_bottles.State.BottleDir(session.Slug), "workspace", ".git", "config")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Two_events_for_one_PR_run_one_after_the_other_and_neither_is_dropped()
     {
         await using var worker = StartWorker();

@@ -6,9 +6,9 @@ using Docker.DotNet.Models;
 namespace BotBottle.Worker.Bottles.Docker;
 
 /// <summary>
-/// The per-bottle networks. Creating a bridge and bringing up its first endpoint costs about as
-/// much as starting the container itself, so a few isolated networks are kept ready and a launch
-/// takes one; the pool refills in the background. Every network gets its own small subnet.
+/// The per-bottle networks, all internal (no route out). Creating a bridge costs a good part of
+/// starting the container itself, so a few are kept ready and a launch takes one; the pool refills
+/// in the background. Every network gets its own small subnet.
 /// </summary>
 public sealed partial class BottleNetworks(IDockerClient docker, BottleOptions options, ILogger logger) : IAsyncDisposable
 {
@@ -20,21 +20,11 @@ public sealed partial class BottleNetworks(IDockerClient docker, BottleOptions o
     private readonly CancellationTokenSource _stopping = new();
     private int _refilling;
 
-    /// <summary>A network for a new bottle: a ready one when the bottle is isolated, else a fresh one.</summary>
-    public async Task<BottleNetwork> TakeAsync(bool isolated, CancellationToken cancellationToken)
+    /// <summary>A network for a new bottle: a ready one when there is one, else a fresh one.</summary>
+    public async Task<BottleNetwork> TakeAsync(CancellationToken cancellationToken)
     {
-        if (isolated && _spares.TryDequeue(out var spare))
-        {
-            Refill();
-            return spare;
-        }
-
-        var network = await CreateAsync(isolated, cancellationToken);
-        if (isolated)
-        {
-            Refill();
-        }
-
+        var network = _spares.TryDequeue(out var spare) ? spare : await CreateAsync(cancellationToken);
+        Refill();
         return network;
     }
 
@@ -52,7 +42,7 @@ public sealed partial class BottleNetworks(IDockerClient docker, BottleOptions o
     {
         while (_spares.Count < options.WarmNetworks)
         {
-            _spares.Enqueue(await CreateAsync(isolated: true, cancellationToken));
+            _spares.Enqueue(await CreateAsync(cancellationToken));
         }
     }
 
@@ -106,7 +96,7 @@ public sealed partial class BottleNetworks(IDockerClient docker, BottleOptions o
     /// Serialised within this Worker so two creations never pick the same subnet; a clash with
     /// another Worker on the same engine is refused by Docker and retried with the next subnet.
     /// </summary>
-    private async Task<BottleNetwork> CreateAsync(bool isolated, CancellationToken cancellationToken)
+    private async Task<BottleNetwork> CreateAsync(CancellationToken cancellationToken)
     {
         const int attempts = 8;
         await _createGate.WaitAsync(cancellationToken);
@@ -120,7 +110,7 @@ public sealed partial class BottleNetworks(IDockerClient docker, BottleOptions o
                 var name = $"botbottle-net-{Guid.NewGuid().ToString("N")[..10]}";
                 try
                 {
-                    await docker.Networks.CreateNetworkAsync(Parameters(name, subnet, isolated), cancellationToken);
+                    await docker.Networks.CreateNetworkAsync(Parameters(name, subnet), cancellationToken);
                     return new BottleNetwork(name, subnet);
                 }
                 catch (DockerApiException ex) when (attempt < attempts && ex.ResponseBody.Contains("overlap", StringComparison.OrdinalIgnoreCase))
@@ -135,18 +125,18 @@ public sealed partial class BottleNetworks(IDockerClient docker, BottleOptions o
         }
     }
 
-    private static NetworksCreateParameters Parameters(string name, string subnet, bool isolated) => new()
+    private static NetworksCreateParameters Parameters(string name, string subnet) => new()
     {
         Name = name,
         Driver = "bridge",
-        // Isolated: no route out at all. Otherwise the egress allowlist (or, until the proxy is
-        // enabled, the bridge's own NAT) is the way out.
-        Internal = isolated,
+        // Default deny: no route out at all. The manifest's egress allowlist is not enforced by any
+        // proxy yet, so no bottle gets the bridge's NAT; it reaches only the host alias.
+        Internal = true,
         IPAM = new IPAM { Driver = "default", Config = [new IPAMConfig { Subnet = subnet, Gateway = SubnetPool.GatewayOf(subnet) }] },
         Labels = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [DockerNames.BackendLabel] = DockerNames.Backend,
-            [PoolLabel] = isolated ? "isolated" : "egress",
+            [PoolLabel] = "isolated",
         },
     };
 

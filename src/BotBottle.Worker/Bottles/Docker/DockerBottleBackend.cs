@@ -69,9 +69,20 @@ public sealed partial class DockerBottleBackend(
         ArgumentNullException.ThrowIfNull(bottle);
         await RemoveContainerAndNetworkAsync(bottle.Slug, cancellationToken);
 
-        var network = await _networks.TakeAsync(isolated: bottle.Agent.Egress.Count == 0, cancellationToken);
-        var container = await docker.Containers.CreateContainerAsync(
-            BottleContainerSpec.Create(bottle, network.Name, network.Gateway, options.Value), cancellationToken);
+        var network = await _networks.TakeAsync(cancellationToken);
+        CreateContainerResponse container;
+        try
+        {
+            container = await docker.Containers.CreateContainerAsync(
+                BottleContainerSpec.Create(bottle, network.Name, network.Gateway, options.Value), cancellationToken);
+        }
+        catch
+        {
+            // Nothing records the network yet: without this it would hold its subnet forever.
+            await _networks.DeleteAsync(network.Name, CancellationToken.None);
+            throw;
+        }
+
         // Recorded before anything else can fail, so teardown always finds the network.
         new RuntimeRecord(container.ID, network.Name, bottle.Agent.Image, BottleServices.Of(bottle.Agent)).Write(bottle.StateDirectory);
 
@@ -284,7 +295,7 @@ public sealed partial class DockerBottleBackend(
         }
 
         var target = Path.Combine(hostParent, name);
-        var previous = target + ".previous";
+        var previous = $"{target}.{Guid.NewGuid():N}.previous";
         if (Directory.Exists(target))
         {
             Directory.Move(target, previous);

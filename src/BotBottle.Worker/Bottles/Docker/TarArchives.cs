@@ -8,6 +8,11 @@ namespace BotBottle.Worker.Bottles.Docker;
 /// </summary>
 public static class TarArchives
 {
+    private const UnixFileMode PermissionBits =
+        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
     /// <summary>
     /// Extracts a tar from a container into <paramref name="destination"/>. Entries that would land
     /// outside it (absolute paths, "..", links pointing out) are skipped: the bottle is untrusted.
@@ -38,6 +43,12 @@ public static class TarArchives
                         {
                             await data.CopyToAsync(file, cancellationToken);
                         }
+                    }
+
+                    // Keep the permission bits (scripts stay executable) but never setuid, setgid or sticky.
+                    if (!OperatingSystem.IsWindows())
+                    {
+                        File.SetUnixFileMode(target, (entry.Mode & PermissionBits) | UnixFileMode.UserRead | UnixFileMode.UserWrite);
                     }
 
                     break;

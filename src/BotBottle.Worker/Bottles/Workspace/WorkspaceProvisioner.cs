@@ -23,17 +23,54 @@ public sealed partial class WorkspaceProvisioner(ILogger<WorkspaceProvisioner> l
         }
     }
 
-    /// <summary>Moves an existing clone to <paramref name="commit"/>, fetching it from the clone's origin first.</summary>
-    public async Task CheckoutAsync(string workspaceDirectory, string commit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Brings a PR's workspace to <paramref name="commit"/> with a fresh clone swapped in. Git never
+    /// runs inside the old tree: the agent wrote it, and a crafted <c>.git/config</c> (fsmonitor,
+    /// sshCommand) would run commands on this host. The commit is read from <c>.git/HEAD</c> as text.
+    /// </summary>
+    public async Task RefreshAsync(string workspaceDirectory, string cloneUrl, string commit, CancellationToken cancellationToken)
     {
-        if (!Directory.Exists(Path.Combine(workspaceDirectory, ".git")))
+        if (string.Equals(DetachedHead(workspaceDirectory), commit, StringComparison.OrdinalIgnoreCase))
         {
             return;
         }
 
-        var origin = new WorkspaceSource.GitClone("origin", commit);
-        await GitAsync(["fetch", "--quiet", "origin"], workspaceDirectory, origin, cancellationToken);
-        await GitAsync(["checkout", "--quiet", "--force", "--detach", commit], workspaceDirectory, origin, cancellationToken);
+        var incoming = $"{workspaceDirectory}.{Guid.NewGuid():N}.incoming";
+        try
+        {
+            await CloneAsync(new WorkspaceSource.GitClone(cloneUrl, commit), incoming, cancellationToken);
+            var previous = $"{workspaceDirectory}.{Guid.NewGuid():N}.previous";
+            if (Directory.Exists(workspaceDirectory))
+            {
+                Directory.Move(workspaceDirectory, previous);
+            }
+
+            Directory.Move(incoming, workspaceDirectory);
+            if (Directory.Exists(previous))
+            {
+                Directory.Delete(previous, recursive: true);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(incoming))
+            {
+                Directory.Delete(incoming, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>The commit a detached checkout sits on, read without running git; null otherwise.</summary>
+    private static string? DetachedHead(string workspaceDirectory)
+    {
+        var head = Path.Combine(workspaceDirectory, ".git", "HEAD");
+        if (!File.Exists(head) || new FileInfo(head).LinkTarget is not null)
+        {
+            return null;
+        }
+
+        var text = File.ReadAllText(head).Trim();
+        return text.Length == 40 && text.All(char.IsAsciiHexDigit) ? text : null;
     }
 
     private static void CopyDirectory(string source, string destination)
