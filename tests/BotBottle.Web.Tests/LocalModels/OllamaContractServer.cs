@@ -1,9 +1,8 @@
 using System.Net;
 using System.Text;
+using BotBottle.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace BotBottle.Web.Tests.LocalModels;
 
@@ -15,12 +14,8 @@ namespace BotBottle.Web.Tests.LocalModels;
 /// </summary>
 public sealed class OllamaContractServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
 
-    private OllamaContractServer(WebApplication app)
-    {
-        _app = app;
-    }
 
     public Uri Url { get; private set; } = null!;
 
@@ -38,17 +33,14 @@ public sealed class OllamaContractServer : IAsyncDisposable
 
     public static async Task<OllamaContractServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var server = new OllamaContractServer(app);
-        app.MapGet("/api/version", () => Results.Text("""{"version":"0.12.6"}""", "application/json"));
-        app.MapGet("/api/tags", () => Results.Text(Tags, "application/json"));
-        app.MapGet("/api/ps", () => Results.Text(server.PsBody, "application/json"));
-        app.MapPost("/api/pull", server.PullAsync);
-        await app.StartAsync();
-        server.Url = new Uri(app.Urls.First());
+        var server = new OllamaContractServer();
+        (server._app, server.Url) = await LocalHttpServer.StartAsync(IPAddress.Loopback, app =>
+        {
+            app.MapGet("/api/version", () => Results.Text("""{"version":"0.12.6"}""", "application/json"));
+            app.MapGet("/api/tags", () => Results.Text(Tags, "application/json"));
+            app.MapGet("/api/ps", () => Results.Text(server.PsBody, "application/json"));
+            app.MapPost("/api/pull", server.PullAsync);
+        });
         return server;
     }
 

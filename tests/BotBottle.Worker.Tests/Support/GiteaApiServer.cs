@@ -2,10 +2,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using BotBottle.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace BotBottle.Worker.Tests.Support;
 
@@ -15,16 +14,12 @@ namespace BotBottle.Worker.Tests.Support;
 /// </summary>
 public sealed class GiteaApiServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly ConcurrentQueue<GiteaRequest> _requests = new();
     private readonly ConcurrentDictionary<string, List<JsonObject>> _comments = new();
     private int _failuresLeft;
     private long _nextId = 1000;
 
-    private GiteaApiServer(WebApplication app)
-    {
-        _app = app;
-    }
 
     public string BaseUrl { get; private set; } = "";
 
@@ -38,15 +33,13 @@ public sealed class GiteaApiServer : IAsyncDisposable
 
     public static async Task<GiteaApiServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var server = new GiteaApiServer(app);
-        app.MapPost("/api/v1/repos/{owner}/{repo}/issues/{index:int}/comments", server.PostAsync);
-        app.MapGet("/api/v1/repos/{owner}/{repo}/issues/{index:int}/comments", server.List);
-        await app.StartAsync();
-        server.BaseUrl = app.Urls.First();
+        var server = new GiteaApiServer();
+        (server._app, var url) = await LocalHttpServer.StartAsync(IPAddress.Loopback, app =>
+        {
+            app.MapPost("/api/v1/repos/{owner}/{repo}/issues/{index:int}/comments", server.PostAsync);
+            app.MapGet("/api/v1/repos/{owner}/{repo}/issues/{index:int}/comments", server.List);
+        });
+        server.BaseUrl = url.ToString().TrimEnd('/');
         return server;
     }
 

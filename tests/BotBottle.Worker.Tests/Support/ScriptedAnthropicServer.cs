@@ -3,10 +3,9 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using BotBottle.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace BotBottle.Worker.Tests.Support;
 
@@ -18,16 +17,12 @@ namespace BotBottle.Worker.Tests.Support;
 /// </summary>
 public sealed class ScriptedAnthropicServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private int _replyCount;
     private int _inFlight;
     private int _maxInFlight;
 
-    private ScriptedAnthropicServer(WebApplication app)
-    {
-        _app = app;
-    }
 
     public int Port { get; private set; }
 
@@ -47,20 +42,18 @@ public sealed class ScriptedAnthropicServer : IAsyncDisposable
 
     public static async Task<ScriptedAnthropicServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Any, 0));
-        var app = builder.Build();
-        var server = new ScriptedAnthropicServer(app);
-        app.MapPost("/v1/messages", server.MessagesAsync);
-        app.MapPost("/v1/messages/count_tokens", (HttpContext _) => Results.Json(new { input_tokens = 42 }));
-        app.MapFallback(async context =>
+        var server = new ScriptedAnthropicServer();
+        (server._app, var url) = await LocalHttpServer.StartAsync(IPAddress.Any, app =>
         {
-            server._requests.Enqueue(new RecordedRequest(context.Request.Path, await ReadBodyAsync(context.Request)));
-            context.Response.StatusCode = 404;
+            app.MapPost("/v1/messages", server.MessagesAsync);
+            app.MapPost("/v1/messages/count_tokens", (HttpContext _) => Results.Json(new { input_tokens = 42 }));
+            app.MapFallback(async context =>
+            {
+                server._requests.Enqueue(new RecordedRequest(context.Request.Path, await ReadBodyAsync(context.Request)));
+                context.Response.StatusCode = 404;
+            });
         });
-        await app.StartAsync();
-        server.Port = new Uri(app.Urls.First()).Port;
+        server.Port = url.Port;
         return server;
     }
 
