@@ -33,6 +33,11 @@ var web = builder.AddProject<Projects.BotBottle_Web>("web")
 var apiToken = builder.AddParameter("api-token", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 web.WithEnvironment("BotBottle__Auth__ApiToken", apiToken);
 
+// The secret a team member types to sign in to the dashboard; generated the same way (see it with
+// `dotnet user-secrets list --project src/BotBottle.AppHost` or on the Aspire dashboard).
+var teamSecret = builder.AddParameter("team-secret", new GenerateParameterDefault { MinLength = 20, Special = false }, secret: true, persist: true);
+web.WithEnvironment("BotBottle__Auth__TeamSecret", teamSecret);
+
 // Secrets are Aspire secret parameters (user secrets or Parameters__* environment variables).
 // They are wired only when given: without them the stack still starts, the webhook endpoint
 // refuses every delivery and says so, and results are not posted back to Gitea.

@@ -1,10 +1,17 @@
+using BotBottle.Web.Agents;
 using BotBottle.Web.Api;
+using BotBottle.Web.Components;
 using BotBottle.Web.Auth;
 using BotBottle.Web.Jobs;
 using BotBottle.Web.LocalModels;
 using BotBottle.Web.Webhooks;
+using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
+
+// Package assets (MudBlazor, blazor.web.js) come from the build's static web assets manifest in
+// every environment a developer or test runs from a build; published apps carry them and ignore this.
+builder.WebHost.UseStaticWebAssets();
 
 builder.AddServiceDefaults();
 builder.AddRedisClient("redis");
@@ -17,16 +24,24 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Ad
     new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
 builder.Services.AddGiteaWebhooks(builder.Configuration);
 builder.Services.AddLocalModels(builder.Configuration);
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddMudServices();
+builder.Services.AddSingleton<BottleFeed>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<BottleFeed>());
 
 var app = builder.Build();
 
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseAntiforgery();
 
 app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous();
 app.MapBottlesApi();
 app.MapGiteaWebhook();
+app.MapSignIn();
+app.MapStaticAssets().AllowAnonymous();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.WarnIfWebhooksAreUnconfigured();
 
 app.Run();

@@ -6,4 +6,7 @@ public sealed class AuthOptions
 
     /// <summary>The token scripts and the CLI send as <c>Authorization: Bearer &lt;token&gt;</c>; without one the API refuses every call.</summary>
     public string ApiToken { get; set; } = "";
+
+    /// <summary>The secret a team member types to sign in to the dashboard; without one nobody can sign in.</summary>
+    public string TeamSecret { get; set; } = "";
 }

@@ -41,6 +41,7 @@ public static class BottlesServiceCollectionExtensions
         services.AddHttpClient<GiteaCommentClient>().RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
         services.AddHostedService<NetworkWarmup>();
+        services.AddHostedService<ManifestAnnouncer>();
         services.AddHostedService<JobConsumer>();
         services.AddHealthChecks().AddCheck<DockerHealthCheck>("docker");
         return services;

@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using BotBottle.Core.Bottles;
+using BotBottle.Core.Events;
+using BotBottle.Core.Jobs;
+using StackExchange.Redis;
+
+namespace BotBottle.Web.Agents;
+
+/// <summary>
+/// The bottles that are up, kept current from the Workers' events (Redis pub/sub) and the list they
+/// keep in Redis. Dashboard pages subscribe to <see cref="Changed"/> and push the change to the
+/// browser at once: rows are pushed, never polled. After a Redis reconnect the list is reloaded,
+/// so nothing missed while away is lost.
+/// </summary>
+public sealed partial class BottleFeed(IConnectionMultiplexer redis, ILogger<BottleFeed> logger) : IHostedService
+{
+    private readonly ConcurrentDictionary<string, ActiveAgent> _rows = new(StringComparer.Ordinal);
+
+    public event Action? Changed;
+
+    public IReadOnlyList<ActiveAgent> Rows => [.. _rows.Values.OrderBy(r => r.StartedAt)];
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        redis.ConnectionRestored += (_, _) => _ = ReloadAsync();
+        await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(QueueNames.EventChannel), (_, message) => OnEvent(message));
+        await ReloadAsync();
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) =>
+        redis.GetSubscriber().UnsubscribeAsync(RedisChannel.Literal(QueueNames.EventChannel));
+
+    public async Task ReloadAsync()
+    {
+        try
+        {
+            var entries = await redis.GetDatabase().HashGetAllAsync(QueueNames.Bottles);
+            var fresh = entries.Select(e => BotBottleJson.Deserialize<ActiveAgent>(e.Value!)).ToDictionary(a => a.Slug, StringComparer.Ordinal);
+            foreach (var gone in _rows.Keys.Except(fresh.Keys).ToList())
+            {
+                _rows.TryRemove(gone, out _);
+            }
+
+            foreach (var (slug, row) in fresh)
+            {
+                _rows[slug] = row;
+            }
+
+            Changed?.Invoke();
+        }
+        catch (RedisException ex)
+        {
+            LogReloadFailed(logger, ex);
+        }
+    }
+
+    private void OnEvent(RedisValue message)
+    {
+        BottleEvent bottleEvent;
+        try
+        {
+            bottleEvent = BotBottleJson.Deserialize<BottleEvent>(message!);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return;
+        }
+
+        if (bottleEvent.Slug is not { } slug)
+        {
+            return;
+        }
+
+        switch (bottleEvent.Kind)
+        {
+            case BottleEventKind.Running when RowFrom(slug, bottleEvent) is { } row:
+                _rows[slug] = row;
+                Changed?.Invoke();
+                break;
+            case BottleEventKind.Removed:
+                if (_rows.TryRemove(slug, out _))
+                {
+                    Changed?.Invoke();
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The running event carries the row, so it shows without a round trip to Redis.</summary>
+    private static ActiveAgent? RowFrom(string slug, BottleEvent running)
+    {
+        if (running.Data is not { } data || !data.TryGetValue("agent", out var agent))
+        {
+            return null;
+        }
+
+        var started = data.TryGetValue("startedAt", out var at) && DateTimeOffset.TryParse(at, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : running.At;
+        var services = data.TryGetValue("services", out var list) ? list.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
+        return new ActiveAgent(data.GetValueOrDefault("backend", "docker"), slug, agent, started, services, data.GetValueOrDefault("label", ""), data.GetValueOrDefault("color", ""));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not load the bottle list from Redis")]
+    private static partial void LogReloadFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,73 @@
+using System.Net;
+using Microsoft.Playwright;
+
+namespace BotBottle.Web.Tests.Dashboard;
+
+/// <summary>The dashboard in a real browser (Debian's Chromium) against the running stack.</summary>
+public sealed class DashboardTests(RunningDashboard stack) : IClassFixture<RunningDashboard>
+{
+    [Fact]
+    public async Task Anonymous_visitors_are_sent_to_sign_in_and_the_live_hub_refuses_them()
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = stack.Web.Url };
+
+        using var page = await http.GetAsync(new Uri("/", UriKind.Relative));
+        using var hub = await http.PostAsync(new Uri("/_blazor/negotiate?negotiateVersion=1", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+        Assert.StartsWith("/signin", page.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        Assert.NotEqual(HttpStatusCode.OK, hub.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_wrong_team_secret_does_not_sign_in()
+    {
+        var context = await stack.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = stack.Web.Url.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/signin");
+        await page.GetByLabel("Team secret").FillAsync("not-the-secret");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not right");
+        await context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_launch_with_a_label_and_colour_appears_live_in_another_browser_and_goes_when_stopped()
+    {
+        var alice = await stack.SignedInPageAsync("alice");
+        var bob = await stack.SignedInPageAsync("bob");
+        await Assertions.Expect(bob.GetByText("No agents are running.")).ToBeVisibleAsync();
+
+        await alice.GetByTestId("agent").SelectOptionAsync("shell");
+        await Assertions.Expect(alice.GetByLabel("Label")).ToHaveValueAsync("shell");
+        await alice.GetByLabel("Label").FillAsync("payments bug");
+        await alice.Locator("button[data-color='bright-magenta']").ClickAsync();
+        await alice.GetByTestId("launch").ClickAsync();
+
+        var row = bob.Locator(".agent-label", new() { HasTextString = "payments bug" });
+        await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        Assert.Equal("bright-magenta", await row.GetAttributeAsync("data-color"));
+        Assert.Equal("rgb(255, 140, 255)", await row.EvaluateAsync<string>("e => getComputedStyle(e).color"));
+        Assert.Equal("700", await row.EvaluateAsync<string>("e => getComputedStyle(e).fontWeight"));
+        await bob.ScreenshotAsync(new() { Path = Path.Combine(stack.ArtifactsDirectory, "row-in-second-browser.png"), FullPage = true });
+
+        await alice.GetByRole(AriaRole.Button, new() { Name = "Stop payments bug" }).ClickAsync();
+        await alice.GetByRole(AriaRole.Button, new() { Name = "Confirm stopping payments bug" }).ClickAsync();
+
+        await Assertions.Expect(row).ToHaveCountAsync(0, new() { Timeout = 60_000 });
+        await bob.ScreenshotAsync(new() { Path = Path.Combine(stack.ArtifactsDirectory, "row-gone.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task A_label_over_64_bytes_is_refused_with_the_reason()
+    {
+        var page = await stack.SignedInPageAsync("carol");
+
+        await page.GetByTestId("agent").SelectOptionAsync("reviewer");
+        await page.GetByLabel("Label").FillAsync(new string('€', 22));
+
+        await Assertions.Expect(page.GetByText("64 bytes", new() { Exact = false }).First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("launch")).ToBeDisabledAsync();
+    }
+}

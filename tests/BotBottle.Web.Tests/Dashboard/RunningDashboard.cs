@@ -1,0 +1,93 @@
+using BotBottle.Testing;
+using Microsoft.Playwright;
+
+namespace BotBottle.Web.Tests.Dashboard;
+
+/// <summary>
+/// The whole stack a team member's browser talks to: a real Redis, a real Worker on the real Docker
+/// engine, a real Web, and Debian's Chromium driven by Playwright. Started once for the dashboard tests.
+/// </summary>
+public sealed class RunningDashboard : IAsyncLifetime
+{
+    public const string TeamSecret = "team-secret-for-tests";
+
+    private readonly TempDirectory _root = new("botbottle-dashboard");
+
+    public RedisServer Redis { get; } = new();
+
+    public ServiceProcess Worker { get; private set; } = null!;
+
+    public ServiceProcess Web { get; private set; } = null!;
+
+    public IPlaywright Playwright { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public string ArtifactsDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "artifacts", "dashboard");
+
+    public async Task InitializeAsync()
+    {
+        await Redis.InitializeAsync();
+        var manifest = _root.Combine("agents.yaml");
+        await File.WriteAllTextAsync(manifest, "agents:\n  shell:\n    image: botbottle/agent-base:bookworm\n    harness: claude\n  reviewer:\n    image: botbottle/agent-base:bookworm\n    harness: claude\n");
+        Worker = ServiceProcess.Start("BotBottle.Worker.dll", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__redis"] = Redis.ConnectionString,
+            ["BotBottle__StateRoot"] = _root.Combine("state"),
+            ["BotBottle__ManifestPath"] = manifest,
+            ["BotBottle__Jobs__PollInterval"] = "00:00:00.050",
+        });
+        Web = ServiceProcess.Start("BotBottle.Web.dll", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__redis"] = Redis.ConnectionString,
+            ["BotBottle__Auth__TeamSecret"] = TeamSecret,
+            ["BotBottle__Auth__ApiToken"] = "dashboard-test-token",
+        });
+        await Task.WhenAll(Worker.WaitUntilAliveAsync(TimeSpan.FromSeconds(60)), Web.WaitUntilAliveAsync(TimeSpan.FromSeconds(60)));
+        Directory.CreateDirectory(ArtifactsDirectory);
+        Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Environment.GetEnvironmentVariable("BOTBOTTLE_CHROMIUM") ?? "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+        });
+    }
+
+    /// <summary>A fresh browser context (its own cookies), signed in as <paramref name="name"/>.</summary>
+    public async Task<IPage> SignedInPageAsync(string name)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Web.Url.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        await page.GetByLabel("Your name").FillAsync(name);
+        await page.GetByLabel("Team secret").FillAsync(TeamSecret);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        // The page is prerendered; input only counts once the live connection is up.
+        await page.Locator("[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        return page;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        Playwright?.Dispose();
+        if (Web is not null)
+        {
+            await Web.DisposeAsync();
+        }
+
+        if (Worker is not null)
+        {
+            await Worker.DisposeAsync();
+        }
+
+        await Redis.DisposeAsync();
+        _root.Dispose();
+    }
+}
