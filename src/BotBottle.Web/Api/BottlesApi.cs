@@ -15,6 +15,12 @@ public sealed record QueuedJob(string JobId, string? Slug = null, string? Label 
 
 public sealed record ApiError(string Error, IReadOnlyList<string>? Known = null);
 
+/// <summary>Continue a bottle's harness session with a new task.</summary>
+public sealed record ResumeRequest(string SessionId, string Task);
+
+/// <summary>An event with its stream id, so a follower can ask for what came after it.</summary>
+public sealed record EventEntry(string Id, BotBottle.Core.Events.BottleEvent Event);
+
 /// <summary>
 /// <c>/api</c>: list, launch and stop bottles and read job results, for the CLI and scripts.
 /// Launches and stops go through the same job queue as the dashboard and webhooks.
@@ -29,6 +35,8 @@ public static class BottlesApi
         api.MapPost("/bottles", LaunchAsync).WithSummary("Launch a bottle (label defaults to the agent key)");
         api.MapDelete("/bottles/{slug}", StopAsync).WithSummary("Stop a bottle; with purge=true delete its state directory too");
         api.MapGet("/jobs/{jobId}", JobAsync).WithSummary("A job's result: 200 when done, 202 while pending");
+        api.MapPost("/bottles/{slug}/resume", ResumeAsync).WithSummary("Relaunch a bottle from its snapshot and continue a harness session (--resume)");
+        api.MapGet("/events", EventsAsync).WithSummary("Lifecycle and output events after a stream id, optionally of one bottle or job");
         return endpoints;
     }
 
@@ -83,6 +91,30 @@ public static class BottlesApi
 
         var job = await jobs.EnqueueAsync(new BottleJob { JobId = BottleJob.NewJobId(), Kind = JobKind.Teardown, Slug = slug, Purge = purge == true, RequestedBy = "api" });
         return Results.Accepted($"/api/jobs/{job.JobId}", new QueuedJob(job.JobId, slug));
+    }
+
+    private static async Task<IResult> ResumeAsync(string slug, ResumeRequest request, JobSubmitter jobs)
+    {
+        if (!BotBottle.Core.State.Slug.IsValid(slug))
+        {
+            return Results.BadRequest(new ApiError($"'{slug}' is not a bottle slug"));
+        }
+
+        if (!BotBottle.Core.Harnesses.SessionIds.IsWellFormed(request.SessionId) || string.IsNullOrWhiteSpace(request.Task))
+        {
+            return Results.BadRequest(new ApiError("a resume needs a well-formed session id and a task"));
+        }
+
+        var job = await jobs.EnqueueAsync(new BottleJob { JobId = BottleJob.NewJobId(), Kind = JobKind.Resume, Slug = slug, SessionId = request.SessionId, Task = request.Task, RequestedBy = "api" });
+        return Results.Accepted($"/api/jobs/{job.JobId}", new QueuedJob(job.JobId, slug));
+    }
+
+    private static async Task<IReadOnlyList<EventEntry>> EventsAsync(IConnectionMultiplexer redis, string? after, string? slug, string? job, int? limit)
+    {
+        var entries = await redis.GetDatabase().StreamRangeAsync(QueueNames.EventStream, minId: after is { Length: > 0 } ? $"({after}" : "-", count: Math.Clamp(limit ?? 500, 1, 5000));
+        return [.. entries
+            .Select(e => new EventEntry(e.Id!, BotBottleJson.Deserialize<BotBottle.Core.Events.BottleEvent>(e[QueueNames.PayloadField]!)))
+            .Where(e => (slug is null || e.Event.Slug == slug) && (job is null || e.Event.JobId == job))];
     }
 
     private static async Task<IResult> JobAsync(string jobId, JobSubmitter jobs) =>

@@ -1,3 +1,4 @@
+using BotBottle.Testing;
 using System.Text.Json;
 using BotBottle.Core.Backends;
 using BotBottle.Core.Bottles;

@@ -3,11 +3,10 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using BotBottle.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace BotBottle.Worker.Tests.Support;
+namespace BotBottle.Testing;
 
 /// <summary>
 /// A model server speaking the Anthropic Messages API (streaming server-sent events, as the real

@@ -1,4 +1,4 @@
-namespace BotBottle.Worker.Tests.Support;
+namespace BotBottle.Testing;
 
 /// <summary>Images ./test.sh builds offline before the tests run (build/images/*.sh).</summary>
 public static class TestImages

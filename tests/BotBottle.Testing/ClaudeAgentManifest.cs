@@ -1,4 +1,4 @@
-namespace BotBottle.Worker.Tests.Support;
+namespace BotBottle.Testing;
 
 public static class ClaudeAgentManifest
 {

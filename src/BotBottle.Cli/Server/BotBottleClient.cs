@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using BotBottle.Core.Bottles;
+using BotBottle.Core.Events;
+using BotBottle.Core.Jobs;
+
+namespace BotBottle.Cli.Server;
+
+public sealed record QueuedJob(string JobId, string? Slug = null, string? Label = null, string? Color = null, IReadOnlyList<string>? Warnings = null);
+
+public sealed record ApiError(string Error, IReadOnlyList<string>? Known = null);
+
+public sealed record EventEntry(string Id, BottleEvent Event);
+
+/// <summary>The stack's REST API, as the CLI uses it; every failure becomes a <see cref="CliException"/> saying what to do.</summary>
+public sealed class BotBottleClient(ServerSettings settings) : IDisposable
+{
+    private static readonly JsonSerializerOptions Json = BotBottleJson.Options;
+    private readonly HttpClient _http = new() { BaseAddress = settings.Url, Timeout = TimeSpan.FromSeconds(30) };
+
+    public Task<IReadOnlyList<ActiveAgent>> ListAsync(CancellationToken ct) => GetAsync<IReadOnlyList<ActiveAgent>>("/api/bottles", ct);
+
+    public Task<IReadOnlyList<string>> AgentsAsync(CancellationToken ct) => GetAsync<IReadOnlyList<string>>("/api/agents", ct);
+
+    public Task<QueuedJob> LaunchAsync(string agent, string label, string color, string? task, CancellationToken ct) =>
+        SendAsync<QueuedJob>(HttpMethod.Post, "/api/bottles", new { agent, label, color, task }, ct);
+
+    public Task<QueuedJob> ResumeAsync(string slug, string sessionId, string task, CancellationToken ct) =>
+        SendAsync<QueuedJob>(HttpMethod.Post, $"/api/bottles/{Uri.EscapeDataString(slug)}/resume", new { sessionId, task }, ct);
+
+    public Task<QueuedJob> StopAsync(string slug, bool purge, CancellationToken ct) =>
+        SendAsync<QueuedJob>(HttpMethod.Delete, $"/api/bottles/{Uri.EscapeDataString(slug)}{(purge ? "?purge=true" : "")}", null, ct);
+
+    public Task<IReadOnlyList<EventEntry>> EventsAsync(string? after, string? slug, string? job, CancellationToken ct) =>
+        GetAsync<IReadOnlyList<EventEntry>>($"/api/events?after={Uri.EscapeDataString(after ?? "")}{(slug is null ? "" : $"&slug={Uri.EscapeDataString(slug)}")}{(job is null ? "" : $"&job={Uri.EscapeDataString(job)}")}", ct);
+
+    /// <summary>The job's result once a Worker stored it; null while it is pending.</summary>
+    public async Task<JobResult?> JobAsync(string jobId, CancellationToken ct)
+    {
+        using var response = await SendRawAsync(HttpMethod.Get, $"/api/jobs/{Uri.EscapeDataString(jobId)}", null, ct);
+        return response.StatusCode == HttpStatusCode.OK ? await response.Content.ReadFromJsonAsync<JobResult>(Json, ct) : null;
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<T> GetAsync<T>(string path, CancellationToken ct) => await SendAsync<T>(HttpMethod.Get, path, null, ct);
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
+    {
+        using var response = await SendRawAsync(method, path, body, ct);
+        return (await response.Content.ReadFromJsonAsync<T>(Json, ct))!;
+    }
+
+    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, object? body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, options: Json) };
+        if (settings.Token.Length > 0)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.Token);
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, ct);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new CliException($"cannot reach the BotBottle server at {settings.Url} (from {settings.Source}): {ex.Message}; start the stack (dotnet run --project src/BotBottle.AppHost) or pass --server");
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new CliException($"the BotBottle server at {settings.Url} (from {settings.Source}) did not answer in time");
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            throw response.StatusCode switch
+            {
+                HttpStatusCode.Unauthorized => new CliException($"the server at {settings.Url} refused the token; pass --token, set BOTBOTTLE_TOKEN or add \"token\" to {ServerSettings.ConfigPath}"),
+                _ => new CliException(await ErrorOf(response, ct)),
+            };
+        }
+    }
+
+    private static async Task<string> ErrorOf(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            var error = await response.Content.ReadFromJsonAsync<ApiError>(Json, ct);
+            if (error?.Error is { Length: > 0 } message)
+            {
+                return error.Known is { Count: > 0 } known ? $"{message}; known agents: {string.Join(", ", known)}" : message;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return $"the server answered {(int)response.StatusCode} {response.ReasonPhrase}";
+    }
+}
