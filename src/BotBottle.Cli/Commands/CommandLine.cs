@@ -113,7 +113,7 @@ public static class CommandLine
                 return 0;
             }
 
-            var rows = new AgentRowFormatter(TimeZoneInfo.Local, colorize);
+            var rows = new AgentRowFormatter(TimeZoneInfo.Local, colorize, showAgentKey: true);
             foreach (var bottle in bottles)
             {
                 stdout.WriteLine(rows.Format(bottle));

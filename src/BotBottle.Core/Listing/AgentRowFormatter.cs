@@ -11,7 +11,8 @@ namespace BotBottle.Core.Listing;
 /// </summary>
 /// <param name="timeZone">Zone the start time is shown in; defaults to the machine's local zone.</param>
 /// <param name="colorize">Whether the output goes to a terminal that understands ANSI colour.</param>
-public sealed class AgentRowFormatter(TimeZoneInfo? timeZone = null, bool colorize = false)
+/// <param name="showAgentKey">Name the agent after a label that differs from it ("payments bug (implementer)"), as the CLI's list does.</param>
+public sealed class AgentRowFormatter(TimeZoneInfo? timeZone = null, bool colorize = false, bool showAgentKey = false)
 {
     private readonly TimeZoneInfo _timeZone = timeZone ?? TimeZoneInfo.Local;
 
@@ -20,9 +21,12 @@ public sealed class AgentRowFormatter(TimeZoneInfo? timeZone = null, bool colori
         ArgumentNullException.ThrowIfNull(agent);
         var started = TimeZoneInfo.ConvertTime(agent.StartedAt, _timeZone)
             .ToString("HH:mm:ss", CultureInfo.InvariantCulture);
-        var row = $"[{agent.BackendName}] {Slug.Abbreviate(agent.Slug)} {DisplayName(agent)} started {started}";
+        var row = $"[{agent.BackendName}] {Slug.Abbreviate(agent.Slug)} {DisplayName(agent)}{AgentKey(agent)} started {started}";
         return agent.Services.Count == 0 ? row : $"{row} [{string.Join(',', agent.Services)}]";
     }
+
+    private string AgentKey(ActiveAgent agent) =>
+        showAgentKey && agent.DisplayName != agent.AgentName ? $" ({agent.AgentName})" : "";
 
     // Only the name is coloured so columns around it stay readable on any background.
     private string DisplayName(ActiveAgent agent) =>

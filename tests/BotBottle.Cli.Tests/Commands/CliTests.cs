@@ -56,6 +56,10 @@ public sealed class CliTests(RunningServices services) : IClassFixture<RunningSe
         var bottle = (await ListAsync()).Single(b => b.GetProperty("slug").GetString() == slug);
         Assert.Equal(("api refactor", "bright-magenta"), (bottle.GetProperty("label").GetString(), bottle.GetProperty("color").GetString()));
 
+        var plain = await Cli.RunAsync(null, ["list", .. Server]);
+        Assert.Contains($"[docker] {slug} api refactor (claude) started ", plain.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b[", plain.Stdout, StringComparison.Ordinal);
+
         var logs = await Cli.RunAsync(null, ["logs", slug, .. Server]);
         Assert.Contains("[running]", logs.Stdout, StringComparison.Ordinal);
         await StopAsync(slug);

@@ -28,6 +28,15 @@ public sealed class AgentRowFormatterTests
     }
 
     [Fact]
+    public void Agent_key_can_follow_a_label_that_differs_from_it()
+    {
+        var rows = new AgentRowFormatter(TimeZoneInfo.Utc, showAgentKey: true);
+
+        Assert.Equal("[docker] a3f9 billing fix (implementer) started 14:02:11 [egress,pipelock]", rows.Format(Agent(label: "billing fix")));
+        Assert.Equal("[docker] a3f9 implementer started 14:02:11 [egress,pipelock]", rows.Format(Agent()));
+    }
+
+    [Fact]
     public void Start_time_is_shown_in_the_given_zone()
     {
         var row = new AgentRowFormatter(Plus2).Format(Agent());
