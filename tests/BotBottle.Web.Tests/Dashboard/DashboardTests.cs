@@ -70,4 +70,24 @@ public sealed class DashboardTests(RunningDashboard stack) : IClassFixture<Runni
         await Assertions.Expect(page.GetByText("64 bytes", new() { Exact = false }).First).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("launch")).ToBeDisabledAsync();
     }
+
+    [Fact]
+    public async Task Pull_request_sessions_page_lists_the_registry()
+    {
+        var session = new BotBottle.Core.PullRequests.PrSession
+        {
+            Repository = "acme/widgets", Number = 7, Slug = "c0de", SessionId = "8f4c2a1e-3b7d-4e9a-9c51-2d6f0b8e7a13", Agent = "reviewer",
+            Cwd = "/home/agent/workspace", Turns = 3, LastEvent = "sync:acme/widgets#7@abc", UpdatedAt = DateTimeOffset.UtcNow,
+            PullRequestUrl = "https://gitea.example/acme/widgets/pulls/7",
+        };
+        await stack.Redis.Connection.GetDatabase().HashSetAsync(BotBottle.Core.PullRequests.PrRedisNames.Registry, session.Key, BotBottle.Core.Jobs.BotBottleJson.Serialize(session));
+        var page = await stack.SignedInPageAsync("dave");
+
+        await page.GotoAsync("/pull-requests");
+
+        var row = page.GetByTestId("pr-sessions").Locator("tr", new() { HasTextString = "acme/widgets" });
+        await Assertions.Expect(row).ToContainTextAsync("c0de");
+        await Assertions.Expect(row).ToContainTextAsync("8f4c2a1e-3b7d-4e9a-9c51-2d6f0b8e7a13");
+        await Assertions.Expect(row.GetByRole(AriaRole.Link, new() { Name = "#7" })).ToHaveAttributeAsync("href", "https://gitea.example/acme/widgets/pulls/7");
+    }
 }
