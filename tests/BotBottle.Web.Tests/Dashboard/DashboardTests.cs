@@ -4,7 +4,8 @@ using Microsoft.Playwright;
 namespace BotBottle.Web.Tests.Dashboard;
 
 /// <summary>The dashboard in a real browser (Debian's Chromium) against the running stack.</summary>
-public sealed class DashboardTests(RunningDashboard stack) : IClassFixture<RunningDashboard>
+[Collection(DashboardCollectionDefinition.Name)]
+public sealed class DashboardTests(RunningDashboard stack)
 {
     [Fact]
     public async Task Anonymous_visitors_are_sent_to_sign_in_and_the_live_hub_refuses_them()

@@ -23,11 +23,15 @@ public sealed class RunningDashboard : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>Ollama's HTTP contract (no Ollama binary can be had here), for the Models page.</summary>
+    public LocalModels.OllamaContractServer Ollama { get; private set; } = null!;
+
     public string ArtifactsDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "artifacts", "dashboard");
 
     public async Task InitializeAsync()
     {
         await Redis.InitializeAsync();
+        Ollama = await LocalModels.OllamaContractServer.StartAsync();
         var manifest = _root.Combine("agents.yaml");
         await File.WriteAllTextAsync(manifest, "agents:\n  shell:\n    image: botbottle/agent-base:bookworm\n    harness: claude\n  reviewer:\n    image: botbottle/agent-base:bookworm\n    harness: claude\n");
         Worker = ServiceProcess.Start("BotBottle.Worker.dll", new Dictionary<string, string>
@@ -42,6 +46,7 @@ public sealed class RunningDashboard : IAsyncLifetime
             ["ConnectionStrings__redis"] = Redis.ConnectionString,
             ["BotBottle__Auth__TeamSecret"] = TeamSecret,
             ["BotBottle__Auth__ApiToken"] = "dashboard-test-token",
+            ["BotBottle__Ollama__Url"] = Ollama.Url.ToString(),
         });
         await Task.WhenAll(Worker.WaitUntilAliveAsync(TimeSpan.FromSeconds(60)), Web.WaitUntilAliveAsync(TimeSpan.FromSeconds(60)));
         Directory.CreateDirectory(ArtifactsDirectory);
@@ -87,7 +92,19 @@ public sealed class RunningDashboard : IAsyncLifetime
             await Worker.DisposeAsync();
         }
 
+        if (Ollama is not null)
+        {
+            await Ollama.DisposeAsync();
+        }
+
         await Redis.DisposeAsync();
         _root.Dispose();
     }
+}
+
+/// <summary>One running dashboard stack for every browser test: starting it takes seconds.</summary>
+[CollectionDefinition(Name)]
+public sealed class DashboardCollectionDefinition : ICollectionFixture<RunningDashboard>
+{
+    public const string Name = "Dashboard";
 }
