@@ -9,4 +9,14 @@ public sealed record PreparedBottle(
     AgentDefinition Agent,
     BottleMetadata Metadata,
     string StateDirectory,
-    string WorkspaceDirectory);
+    string WorkspaceDirectory)
+{
+    /// <summary>
+    /// Environment on top of the manifest's, set for this launch only (e.g. the harness pointed at a
+    /// local model); it wins over the manifest's values.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ExtraEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Files (path relative to the agent's home -> content) placed in the bottle at launch, e.g. harness configuration.</summary>
+    public IReadOnlyDictionary<string, string> ExtraFiles { get; init; } = new Dictionary<string, string>();
+}

@@ -6,6 +6,7 @@ using BotBottle.Worker.Events;
 using BotBottle.Worker.Gitea;
 using BotBottle.Worker.PullRequests;
 using BotBottle.Worker.Jobs;
+using BotBottle.Worker.LocalModels;
 using BotBottle.Worker.Manifests;
 using BotBottle.Worker.Runs;
 using Docker.DotNet;
@@ -28,6 +29,8 @@ public static class BottlesServiceCollectionExtensions
         services.AddSingleton<ManifestSource>();
         services.AddSingleton<IBottleEvents, RedisBottleEvents>();
         services.AddSingleton<BottleDirectory>();
+        services.Configure<LocalModelOptions>(configuration.GetSection(LocalModelOptions.Section));
+        services.AddSingleton<LocalModelWiring>();
         services.AddSingleton<BottleRunner>();
         services.AddSingleton<JobExecutor>();
         services.Configure<PullRequestOptions>(configuration.GetSection(PullRequestOptions.Section));

@@ -6,6 +6,7 @@ using BotBottle.Core.Manifest;
 using BotBottle.Worker.Bottles;
 using BotBottle.Worker.Bottles.Workspace;
 using BotBottle.Worker.Events;
+using BotBottle.Worker.LocalModels;
 using BotBottle.Worker.Manifests;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,7 @@ public sealed partial class BottleRunner(
     ManifestSource manifests,
     IBottleEvents events,
     BottleDirectory directory,
+    LocalModelWiring models,
     IOptions<BottleOptions> options,
     TimeProvider clock,
     ILogger<BottleRunner> logger)
@@ -30,7 +32,7 @@ public sealed partial class BottleRunner(
     {
         ArgumentNullException.ThrowIfNull(request);
         var bottle = await PrepareAsync(request, jobId, cancellationToken);
-        await StartAsync(bottle, jobId, cancellationToken);
+        await StartAsync(await WireModelAsync(bottle, task: null, jobId), jobId, cancellationToken);
         return bottle.Slug;
     }
 
@@ -93,8 +95,9 @@ public sealed partial class BottleRunner(
         await PublishAsync(BottleEventKind.Running, bottle.Slug, jobId, "container started", BottleData(bottle));
     }
 
-    private async Task<RunOutcome> RunInBottleAsync(PreparedBottle bottle, string task, string? resumeSessionId, string jobId, CancellationToken cancellationToken)
+    private async Task<RunOutcome> RunInBottleAsync(PreparedBottle prepared, string task, string? resumeSessionId, string jobId, CancellationToken cancellationToken)
     {
+        var bottle = await WireModelAsync(prepared, task, jobId);
         var harness = HarnessCatalog.For(bottle.Agent.Harness);
         var command = harness.BuildCommand(string.IsNullOrWhiteSpace(task) ? bottle.Agent.Prompt : task, resumeSessionId);
         var launched = false;
@@ -145,6 +148,19 @@ public sealed partial class BottleRunner(
         {
             LogTeardownFailed(logger, slug, ex);
         }
+    }
+
+    /// <summary>Agents on a local model get the harness pointed at Ollama, or, for a task too long for it, the remote provider; the choice is published.</summary>
+    private async Task<PreparedBottle> WireModelAsync(PreparedBottle bottle, string? task, string jobId)
+    {
+        var plan = models.Plan(bottle.Agent, task);
+        if (plan.Routing is { } routing)
+        {
+            await PublishAsync(BottleEventKind.Starting, bottle.Slug, jobId, routing.Reason,
+                new Dictionary<string, string>(StringComparer.Ordinal) { ["route"] = routing.Target.ToString().ToLowerInvariant() });
+        }
+
+        return LocalModelWiring.Apply(bottle, plan);
     }
 
     private static Dictionary<string, string> BottleData(PreparedBottle bottle) => new(StringComparer.Ordinal)

@@ -50,12 +50,20 @@ public sealed class BottleHarness : IAsyncDisposable
 
     public AgentManifest Manifest => ManifestLoader.LoadFile(ManifestPath);
 
+    public Worker.LocalModels.LocalModelOptions LocalModels { get; } = new();
+
+    public Worker.LocalModels.LocalModelWiring ModelWiring => new(
+        Microsoft.Extensions.Options.Options.Create(LocalModels),
+        Microsoft.Extensions.Options.Options.Create(Options),
+        new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+
     public BottleRunner Runner(IBottleEvents events, StackExchange.Redis.IConnectionMultiplexer redis) => new(
         Backend,
         new WorkspaceProvisioner(NullLogger<WorkspaceProvisioner>.Instance),
         new ManifestSource(Microsoft.Extensions.Options.Options.Create(Options), new TestHostEnvironment(_root.Path)),
         events,
         new BottleDirectory(redis, NullLogger<BottleDirectory>.Instance),
+        ModelWiring,
         Microsoft.Extensions.Options.Options.Create(Options),
         TimeProvider.System,
         NullLogger<BottleRunner>.Instance);

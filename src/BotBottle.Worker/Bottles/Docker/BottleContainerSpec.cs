@@ -28,7 +28,7 @@ public static class BottleContainerSpec
             WorkingDir = AgentPaths.Workspace,
             // The bottle idles between commands; the harness runs through exec.
             Cmd = ["sleep", "infinity"],
-            Env = Environment(agent, options),
+            Env = Environment(bottle, options),
             Labels = Labels(bottle),
             HostConfig = new HostConfig
             {
@@ -47,8 +47,9 @@ public static class BottleContainerSpec
         };
     }
 
-    private static List<string> Environment(AgentDefinition agent, BottleOptions options)
+    private static List<string> Environment(PreparedBottle bottle, BottleOptions options)
     {
+        var agent = bottle.Agent;
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["HOME"] = AgentPaths.Home,
@@ -60,6 +61,11 @@ public static class BottleContainerSpec
         }
 
         foreach (var (name, value) in agent.Environment)
+        {
+            environment[name] = value;
+        }
+
+        foreach (var (name, value) in bottle.ExtraEnvironment)
         {
             environment[name] = value;
         }

@@ -250,6 +250,11 @@ public sealed partial class DockerBottleBackend(
         var claudeConfig = ClaudeConfigBuilder.Build([AgentPaths.Workspace], bottle.Metadata.Label, bottle.Metadata.Color);
         var builder = new BottleArchiveBuilder();
         builder.AddFile(AgentPaths.ClaudeConfigFile, claudeConfig);
+        foreach (var (path, content) in bottle.ExtraFiles)
+        {
+            builder.AddFile(path, content);
+        }
+
         await builder.AddDirectoryAsync(bottle.WorkspaceDirectory, WorkspaceDirName, cancellationToken);
         foreach (var harnessState in HarnessStateDirectories())
         {
