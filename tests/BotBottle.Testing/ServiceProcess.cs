@@ -39,10 +39,11 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <param name="assembly">The service's entry assembly file name, next to the test assembly.</param>
-    public static ServiceProcess Start(string assembly, IReadOnlyDictionary<string, string> settings)
+    /// <param name="url">Where to listen; a free loopback port when null (a restart passes the old one).</param>
+    public static ServiceProcess Start(string assembly, IReadOnlyDictionary<string, string> settings, Uri? url = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var url = new Uri($"http://127.0.0.1:{RedisServer.FreePort()}");
+        url ??= new Uri($"http://127.0.0.1:{RedisServer.FreePort()}");
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,

@@ -41,13 +41,7 @@ public sealed class RunningDashboard : IAsyncLifetime
             ["BotBottle__ManifestPath"] = manifest,
             ["BotBottle__Jobs__PollInterval"] = "00:00:00.050",
         });
-        Web = ServiceProcess.Start("BotBottle.Web.dll", new Dictionary<string, string>
-        {
-            ["ConnectionStrings__redis"] = Redis.ConnectionString,
-            ["BotBottle__Auth__TeamSecret"] = TeamSecret,
-            ["BotBottle__Auth__ApiToken"] = "dashboard-test-token",
-            ["BotBottle__Ollama__Url"] = Ollama.Url.ToString(),
-        });
+        Web = StartWeb(null);
         await Task.WhenAll(Worker.WaitUntilAliveAsync(TimeSpan.FromSeconds(60)), Web.WaitUntilAliveAsync(TimeSpan.FromSeconds(60)));
         Directory.CreateDirectory(ArtifactsDirectory);
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
@@ -58,6 +52,16 @@ public sealed class RunningDashboard : IAsyncLifetime
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
         });
     }
+
+    private ServiceProcess StartWeb(Uri? url) => ServiceProcess.Start("BotBottle.Web.dll", new Dictionary<string, string>
+    {
+        ["ConnectionStrings__redis"] = Redis.ConnectionString,
+        ["BotBottle__Auth__TeamSecret"] = TeamSecret,
+        ["BotBottle__Auth__ApiToken"] = ApiToken,
+        ["BotBottle__Ollama__Url"] = Ollama.Url.ToString(),
+    }, url);
+
+    public const string ApiToken = "dashboard-test-token";
 
     /// <summary>A fresh browser context (its own cookies), signed in as <paramref name="name"/>.</summary>
     public async Task<IPage> SignedInPageAsync(string name)
