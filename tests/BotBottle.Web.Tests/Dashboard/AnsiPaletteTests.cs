@@ -30,6 +30,17 @@ public sealed class AnsiPaletteTests
         Assert.True(Contrast(style.Css, background) >= 3.0, $"{color} ({style.Css}) on {background}: contrast {Contrast(style.Css, background):F2}");
     }
 
+    [Theory]
+    [MemberData(nameof(Colors))]
+    public void Every_label_colour_is_readable_on_the_light_theme(string color)
+    {
+        var style = AnsiPalette.StyleOf(color, dark: false)!;
+
+        var background = style.Outlined ? style.Box : "#ffffff";
+        Assert.True(Contrast(style.Css, background) >= 3.0, $"{color} ({style.Css}) on {background}: contrast {Contrast(style.Css, background):F2}");
+        Assert.Equal(color.StartsWith("bright-", StringComparison.Ordinal), style.Bold);
+    }
+
     [Fact]
     public void Only_black_is_outlined()
     {

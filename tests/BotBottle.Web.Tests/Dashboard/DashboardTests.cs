@@ -91,4 +91,58 @@ public sealed class DashboardTests(RunningDashboard stack)
         await Assertions.Expect(row).ToContainTextAsync("8f4c2a1e-3b7d-4e9a-9c51-2d6f0b8e7a13");
         await Assertions.Expect(row.GetByRole(AriaRole.Link, new() { Name = "#7" })).ToHaveAttributeAsync("href", "https://gitea.example/acme/widgets/pulls/7");
     }
+
+    [Fact]
+    public async Task The_whole_launch_works_from_the_keyboard_alone()
+    {
+        var context = await stack.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = stack.Web.Url.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+        // The secret field has the focus on arrival; the name is optional.
+        await page.Keyboard.TypeAsync(RunningDashboard.TeamSecret);
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator("[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+        await page.GetByTestId("agent").FocusAsync();
+        await page.Keyboard.PressAsync("ArrowDown");
+        await page.Keyboard.PressAsync("ArrowDown");
+        await Assertions.Expect(page.GetByTestId("agent")).ToHaveValueAsync("shell");
+        await page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(page.GetByLabel("Label")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Control+A");
+        await page.Keyboard.TypeAsync("keyboard only");
+        for (var i = 0; i < 1 + Array.IndexOf([.. BotBottle.Core.Colors.AnsiColor.Names], "bright-cyan") + 1; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        await Assertions.Expect(page.Locator("button[data-color='bright-cyan']")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.GetByTestId("launch").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+
+        var row = page.Locator(".agent-label", new() { HasTextString = "keyboard only" });
+        await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        Assert.Equal("bright-cyan", await row.GetAttributeAsync("data-color"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stop keyboard only" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm stopping keyboard only" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(row).ToHaveCountAsync(0, new() { Timeout = 60_000 });
+        await context.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Labels_keep_a_readable_colour_on_the_light_theme()
+    {
+        var page = await stack.SignedInPageAsync("jo");
+
+        await page.GetByTestId("theme").ClickAsync();
+
+        var swatch = page.Locator("button[data-color='bright-magenta']");
+        await Assertions.Expect(swatch).ToHaveCSSAsync("color", "rgb(178, 54, 214)");
+        var white = page.Locator("button[data-color='bright-white']");
+        await Assertions.Expect(white).ToHaveCSSAsync("background-color", "rgb(42, 42, 58)");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(stack.ArtifactsDirectory, "light-theme.png"), FullPage = true });
+    }
 }
