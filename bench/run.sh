@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # BotBottle's benchmarks: each figure is a ratio against a baseline measured in the same run.
-#   bench/run.sh [--suite all|bottles|webhooks] [--launches 15] [--bottles 200] [--rate 500] [--seconds 20]
+#   bench/run.sh [--suite all|bottles|dashboard|webhooks] [--rows 10] [--launches 15] [--bottles 200] [--rate 500] [--seconds 20]
 # Needs a Docker engine and the local images (./test.sh builds them).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -15,6 +15,12 @@ if (suite is "all" or "bottles")
     report += "## Docker bottles\n\n" + await bench.RunAsync() + "\n\n";
 }
 
+if (suite is "all" or "dashboard")
+{
+    var rows = new BotBottle.Bench.Dashboard.RowLatencyBench(int.Parse(Arg("--rows") ?? "10", CultureInfo.InvariantCulture), Console.Error);
+    report += "## Dashboard row latency\n\n" + await rows.RunAsync() + "\n\n";
+}
+
 if (suite is "all" or "webhooks")
 {
     var rate = int.Parse(Arg("--rate") ?? "500", CultureInfo.InvariantCulture);
