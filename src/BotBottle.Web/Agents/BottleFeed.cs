@@ -18,6 +18,22 @@ public sealed partial class BottleFeed(IConnectionMultiplexer redis, ILogger<Bot
 
     public event Action? Changed;
 
+    /// <summary>Every event as it arrives (output lines included), for pages that follow one bottle.</summary>
+    public event Action<BottleEvent>? EventReceived;
+
+    public ActiveAgent? Find(string slug) => _rows.GetValueOrDefault(slug);
+
+    /// <summary>The latest events of one bottle still in the capped stream, oldest first.</summary>
+    public async Task<IReadOnlyList<BottleEvent>> RecentEventsAsync(string slug, int count)
+    {
+        var entries = await redis.GetDatabase().StreamRangeAsync(QueueNames.EventStream, count: 5000, messageOrder: Order.Descending);
+        return [.. entries
+            .Select(e => BotBottleJson.Deserialize<BottleEvent>(e[QueueNames.PayloadField]!))
+            .Where(e => e.Slug == slug)
+            .Take(count)
+            .Reverse()];
+    }
+
     public IReadOnlyList<ActiveAgent> Rows => [.. _rows.Values.OrderBy(r => r.StartedAt)];
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -70,6 +86,8 @@ public sealed partial class BottleFeed(IConnectionMultiplexer redis, ILogger<Bot
         {
             return;
         }
+
+        EventReceived?.Invoke(bottleEvent);
 
         switch (bottleEvent.Kind)
         {

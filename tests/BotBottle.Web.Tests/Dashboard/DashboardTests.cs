@@ -145,4 +145,34 @@ public sealed class DashboardTests(RunningDashboard stack)
         await Assertions.Expect(white).ToHaveCSSAsync("background-color", "rgb(42, 42, 58)");
         await page.ScreenshotAsync(new() { Path = Path.Combine(stack.ArtifactsDirectory, "light-theme.png"), FullPage = true });
     }
+
+    [Fact]
+    public async Task Agent_detail_shows_metadata_and_live_output_and_stops_with_confirmation()
+    {
+        var page = await stack.SignedInPageAsync("kim");
+        using var api = new HttpClient { BaseAddress = stack.Web.Url };
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", RunningDashboard.ApiToken);
+        using var launched = await api.PostAsync(new Uri("/api/bottles", UriKind.Relative), System.Net.Http.Json.JsonContent.Create(new { agent = "shell", label = "detail view", color = "yellow" }));
+        launched.EnsureSuccessStatusCode();
+        var row = page.Locator(".agent-label", new() { HasTextString = "detail view" });
+        await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        var slug = (await row.GetAttributeAsync("data-slug"))!;
+
+        await row.ClickAsync();
+        await page.WaitForURLAsync($"**/agents/{slug}");
+        await page.Locator("[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+        await Assertions.Expect(page.GetByTestId("metadata")).ToContainTextAsync("shell");
+        await Assertions.Expect(page.GetByTestId("metadata")).ToContainTextAsync("yellow");
+        await Assertions.Expect(page.GetByTestId("output")).ToContainTextAsync("running: container started");
+        // An output line as a Worker publishes it while the agent works.
+        var line = new BotBottle.Core.Events.BottleEvent(BotBottle.Core.Events.BottleEventKind.Output, slug, "job-x", DateTimeOffset.UtcNow, "compiling widgets.c");
+        await stack.Redis.Connection.GetSubscriber().PublishAsync(StackExchange.Redis.RedisChannel.Literal(BotBottle.Core.Jobs.QueueNames.EventChannel), BotBottle.Core.Jobs.BotBottleJson.Serialize(line));
+        await Assertions.Expect(page.GetByTestId("output")).ToContainTextAsync("compiling widgets.c");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stop detail view" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm stopping detail view" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("not-running")).ToContainTextAsync("any more", new() { Timeout = 60_000 });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(stack.ArtifactsDirectory, "agent-detail.png"), FullPage = true });
+    }
 }
