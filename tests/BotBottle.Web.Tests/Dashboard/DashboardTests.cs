@@ -98,8 +98,10 @@ public sealed class DashboardTests(RunningDashboard stack)
         var context = await stack.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = stack.Web.Url.ToString() });
         var page = await context.NewPageAsync();
         await page.GotoAsync("/");
-        // The secret field has the focus on arrival; the name is optional.
+        // The secret field has the focus on arrival (the name is optional); typing before it has it would be lost.
+        await Assertions.Expect(page.GetByLabel("Team secret")).ToBeFocusedAsync();
         await page.Keyboard.TypeAsync(RunningDashboard.TeamSecret);
+        await Assertions.Expect(page.GetByLabel("Team secret")).ToHaveValueAsync(RunningDashboard.TeamSecret);
         await page.Keyboard.PressAsync("Enter");
         await page.Locator("[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
