@@ -26,6 +26,7 @@ builder.Services.AddGiteaWebhooks(builder.Configuration);
 builder.Services.AddLocalModels(builder.Configuration);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
+builder.Services.AddSingleton<BottleList>();
 builder.Services.AddSingleton<BottleFeed>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<BottleFeed>());
 

@@ -12,7 +12,7 @@ namespace BotBottle.Web.Agents;
 /// browser at once: rows are pushed, never polled. After a Redis reconnect the list is reloaded,
 /// so nothing missed while away is lost.
 /// </summary>
-public sealed partial class BottleFeed(IConnectionMultiplexer redis, ILogger<BottleFeed> logger) : IHostedService
+public sealed partial class BottleFeed(IConnectionMultiplexer redis, BottleList bottles, ILogger<BottleFeed> logger) : IHostedService
 {
     private readonly ConcurrentDictionary<string, ActiveAgent> _rows = new(StringComparer.Ordinal);
 
@@ -50,8 +50,7 @@ public sealed partial class BottleFeed(IConnectionMultiplexer redis, ILogger<Bot
     {
         try
         {
-            var entries = await redis.GetDatabase().HashGetAllAsync(QueueNames.Bottles);
-            var fresh = entries.Select(e => BotBottleJson.Deserialize<ActiveAgent>(e.Value!)).ToDictionary(a => a.Slug, StringComparer.Ordinal);
+            var fresh = (await bottles.RowsAsync()).ToDictionary(a => a.Slug, StringComparer.Ordinal);
             foreach (var gone in _rows.Keys.Except(fresh.Keys).ToList())
             {
                 _rows.TryRemove(gone, out _);

@@ -2,6 +2,7 @@ using BotBottle.Core.Bottles;
 using BotBottle.Core.Colors;
 using BotBottle.Core.Jobs;
 using BotBottle.Core.Labels;
+using BotBottle.Web.Agents;
 using BotBottle.Web.Jobs;
 using StackExchange.Redis;
 
@@ -40,23 +41,18 @@ public static class BottlesApi
         return endpoints;
     }
 
-    private static async Task<IReadOnlyList<ActiveAgent>> ListAsync(IConnectionMultiplexer redis)
-    {
-        var entries = await redis.GetDatabase().HashGetAllAsync(QueueNames.Bottles);
-        return [.. entries.Select(e => BotBottleJson.Deserialize<ActiveAgent>(e.Value!)).OrderBy(a => a.StartedAt)];
-    }
+    private static Task<IReadOnlyList<ActiveAgent>> ListAsync(BottleList bottles) => bottles.RowsAsync();
 
-    private static async Task<IReadOnlyList<string>> AgentsAsync(IConnectionMultiplexer redis) =>
-        [.. (await redis.GetDatabase().SetMembersAsync(QueueNames.Agents)).Select(v => (string)v!).Order(StringComparer.Ordinal)];
+    private static Task<IReadOnlyList<string>> AgentsAsync(BottleList bottles) => bottles.AgentKeysAsync();
 
-    private static async Task<IResult> LaunchAsync(LaunchRequest request, IConnectionMultiplexer redis, JobSubmitter jobs)
+    private static async Task<IResult> LaunchAsync(LaunchRequest request, BottleList bottles, JobSubmitter jobs)
     {
         if (string.IsNullOrWhiteSpace(request.Agent))
         {
             return Results.BadRequest(new ApiError("an agent is required"));
         }
 
-        var agents = await AgentsAsync(redis);
+        var agents = await bottles.AgentKeysAsync();
         if (agents.Count > 0 && !agents.Contains(request.Agent, StringComparer.Ordinal))
         {
             return Results.NotFound(new ApiError($"unknown agent '{request.Agent}'", agents));
@@ -69,27 +65,18 @@ public static class BottlesApi
         }
 
         var color = AnsiColor.Parse(request.Color);
-        var job = await jobs.EnqueueAsync(new BottleJob
-        {
-            JobId = BottleJob.NewJobId(),
-            Kind = string.IsNullOrWhiteSpace(request.Task) ? JobKind.Launch : JobKind.Run,
-            AgentName = request.Agent,
-            Label = label.Label,
-            Color = color.Color,
-            Task = string.IsNullOrWhiteSpace(request.Task) ? null : request.Task,
-            RequestedBy = "api",
-        });
+        var job = await jobs.LaunchAsync(request.Agent, label.Label, color.Color, request.Task, "api");
         return Results.Accepted($"/api/jobs/{job.JobId}", new QueuedJob(job.JobId, null, job.Label, job.Color, color.Warning is { } warning ? [warning] : []));
     }
 
-    private static async Task<IResult> StopAsync(string slug, bool? purge, IConnectionMultiplexer redis, JobSubmitter jobs)
+    private static async Task<IResult> StopAsync(string slug, bool? purge, BottleList bottles, JobSubmitter jobs)
     {
-        if (!await redis.GetDatabase().HashExistsAsync(QueueNames.Bottles, slug) && purge != true)
+        if (!await bottles.IsUpAsync(slug) && purge != true)
         {
             return Results.NotFound(new ApiError($"no bottle '{slug}' is up"));
         }
 
-        var job = await jobs.EnqueueAsync(new BottleJob { JobId = BottleJob.NewJobId(), Kind = JobKind.Teardown, Slug = slug, Purge = purge == true, RequestedBy = "api" });
+        var job = await jobs.StopAsync(slug, purge == true, "api");
         return Results.Accepted($"/api/jobs/{job.JobId}", new QueuedJob(job.JobId, slug));
     }
 

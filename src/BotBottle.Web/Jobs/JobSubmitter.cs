@@ -16,6 +16,21 @@ public sealed class JobSubmitter(IConnectionMultiplexer redis, TimeProvider cloc
         return stamped;
     }
 
+    /// <summary>A new bottle for <paramref name="agent"/>: left running, or with a task, run to completion.</summary>
+    public Task<BottleJob> LaunchAsync(string agent, string label, string color, string? task, string requestedBy) => EnqueueAsync(new BottleJob
+    {
+        JobId = BottleJob.NewJobId(),
+        Kind = string.IsNullOrWhiteSpace(task) ? JobKind.Launch : JobKind.Run,
+        AgentName = agent,
+        Label = label,
+        Color = color,
+        Task = string.IsNullOrWhiteSpace(task) ? null : task,
+        RequestedBy = requestedBy,
+    });
+
+    public Task<BottleJob> StopAsync(string slug, bool purge, string requestedBy) =>
+        EnqueueAsync(new BottleJob { JobId = BottleJob.NewJobId(), Kind = JobKind.Teardown, Slug = slug, Purge = purge, RequestedBy = requestedBy });
+
     /// <summary>The result once a Worker stored one, or null while the job is pending.</summary>
     public async Task<JobResult?> ResultAsync(string jobId)
     {

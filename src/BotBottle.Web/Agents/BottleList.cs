@@ -1,0 +1,22 @@
+using BotBottle.Core.Bottles;
+using BotBottle.Core.Jobs;
+using StackExchange.Redis;
+
+namespace BotBottle.Web.Agents;
+
+/// <summary>What the Workers keep in Redis about running bottles and known agents, read one way for the API, the pages and the live feed.</summary>
+public sealed class BottleList(IConnectionMultiplexer redis)
+{
+    /// <summary>The bottles that are up, oldest first.</summary>
+    public async Task<IReadOnlyList<ActiveAgent>> RowsAsync()
+    {
+        var entries = await redis.GetDatabase().HashGetAllAsync(QueueNames.Bottles);
+        return [.. entries.Select(e => BotBottleJson.Deserialize<ActiveAgent>(e.Value!)).OrderBy(a => a.StartedAt)];
+    }
+
+    public Task<bool> IsUpAsync(string slug) => redis.GetDatabase().HashExistsAsync(QueueNames.Bottles, slug);
+
+    /// <summary>The agent keys the Workers' manifests declare, sorted.</summary>
+    public async Task<IReadOnlyList<string>> AgentKeysAsync() =>
+        [.. (await redis.GetDatabase().SetMembersAsync(QueueNames.Agents)).Select(v => (string)v!).Order(StringComparer.Ordinal)];
+}
