@@ -5,6 +5,7 @@ using BotBottle.Core.State;
 using BotBottle.Worker.Bottles;
 using BotBottle.Worker.Bottles.Docker;
 using BotBottle.Worker.Bottles.Workspace;
+using BotBottle.Worker.Egress;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,6 +23,7 @@ public sealed class DockerBottleBench(string image, int launches, int bottles, T
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"botbottle-bench-{Guid.NewGuid():N}");
     private readonly DockerClient _docker = BottlesServiceCollectionExtensions.CreateDockerClient(new BottleOptions());
     private DockerBottleBackend _backend = null!;
+    private EgressSidecars _sidecars = null!;
     private AgentManifest _manifest = null!;
 
     public async Task<string> RunAsync()
@@ -74,8 +76,9 @@ public sealed class DockerBottleBench(string image, int launches, int bottles, T
         File.WriteAllText(manifestPath, $"agents:\n  bench:\n    image: {image}\n    harness: claude\n");
         _manifest = ManifestLoader.LoadFile(manifestPath);
         var options = new BottleOptions { StateRoot = Path.Combine(_root, "state"), ManifestPath = manifestPath };
+        _sidecars = new EgressSidecars(_docker, Options.Create(new EgressOptions()), Options.Create(options), NullLogger<EgressSidecars>.Instance);
         _backend = new DockerBottleBackend(_docker, new BottleStateStore(options.StateRoot), new WorkspaceProvisioner(NullLogger<WorkspaceProvisioner>.Instance),
-            Options.Create(options), TimeProvider.System, NullLogger<DockerBottleBackend>.Instance);
+            _sidecars, Options.Create(options), TimeProvider.System, NullLogger<DockerBottleBackend>.Instance);
     }
 
     /// <summary>The floor for an isolated container: the network exists already, as the Worker's spares do.</summary>
@@ -153,6 +156,7 @@ public sealed class DockerBottleBench(string image, int launches, int bottles, T
         if (_backend is not null)
         {
             await _backend.DisposeAsync();
+            _sidecars?.Dispose();
         }
 
         _docker.Dispose();

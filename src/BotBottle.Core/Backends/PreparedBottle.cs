@@ -19,4 +19,10 @@ public sealed record PreparedBottle(
 
     /// <summary>Files (path relative to the agent's home -> content) placed in the bottle at launch, e.g. harness configuration.</summary>
     public IReadOnlyDictionary<string, string> ExtraFiles { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Destinations the platform opens for this launch on top of the manifest's allowlist: the
+    /// Ollama endpoint of a local model, the Gitea host of a PR.
+    /// </summary>
+    public IReadOnlyList<EgressRule> ExtraEgress { get; init; } = [];
 }

@@ -9,6 +9,7 @@ public enum BottleEventKind
     Finished,
     Failed,
     Removed,
+    EgressDenied,
 }
 
 /// <summary>A lifecycle event of a job or bottle, published for the dashboard and the CLI.</summary>

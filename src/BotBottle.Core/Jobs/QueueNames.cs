@@ -24,6 +24,12 @@ public static class QueueNames
     /// <summary>Set of the agent keys the Workers' manifests declare, for pickers and for checking a launch request.</summary>
     public const string Agents = "botbottle:agents";
 
+    /// <summary>Hash: slug -> how many requests the bottle's egress proxy has denied.</summary>
+    public const string EgressDenied = "botbottle:egress:denied";
+
+    /// <summary>Hash: slug -> Unix milliseconds of the last proxy log line counted, so a restarted Worker does not count twice.</summary>
+    public const string EgressSeen = "botbottle:egress:seen";
+
     /// <summary>Field of a stream entry that holds the JSON document.</summary>
     public const string PayloadField = "json";
 

@@ -6,12 +6,12 @@ namespace BotBottle.Worker.Bottles;
 public static class BottleServices
 {
     /// <summary>
-    /// Every bottle is isolated (an internal network, default deny) until an egress proxy enforces
-    /// allowlists; the listing says so rather than promise egress that is not there.
+    /// Every bottle runs behind its egress proxy (the manifest's allowlist, default deny) and the
+    /// proxy's credential scan.
     /// </summary>
     public static IReadOnlyList<string> Of(AgentDefinition agent)
     {
         ArgumentNullException.ThrowIfNull(agent);
-        return ["isolated"];
+        return ["egress", "secret-scan"];
     }
 }

@@ -2,6 +2,7 @@ using BotBottle.Core.Backends;
 using BotBottle.Core.State;
 using BotBottle.Worker.Bottles.Docker;
 using BotBottle.Worker.Bottles.Workspace;
+using BotBottle.Worker.Egress;
 using BotBottle.Worker.Events;
 using BotBottle.Worker.Gitea;
 using BotBottle.Worker.PullRequests;
@@ -25,6 +26,9 @@ public static class BottlesServiceCollectionExtensions
         services.AddSingleton<IDockerClient>(sp => CreateDockerClient(sp.GetRequiredService<IOptions<BottleOptions>>().Value));
         services.AddSingleton(sp => new BottleStateStore(sp.GetRequiredService<IOptions<BottleOptions>>().Value.StateRoot));
         services.AddSingleton<WorkspaceProvisioner>();
+        services.Configure<EgressOptions>(configuration.GetSection(EgressOptions.Section));
+        services.AddSingleton<EgressSidecars>();
+        services.AddSingleton<BottleEgressPolicies>();
         services.AddSingleton<IBottleBackend, DockerBottleBackend>();
         services.AddSingleton<ManifestSource>();
         services.AddSingleton<IBottleEvents, RedisBottleEvents>();
@@ -46,6 +50,8 @@ public static class BottlesServiceCollectionExtensions
         services.AddHostedService<NetworkWarmup>();
         services.AddHostedService<ManifestAnnouncer>();
         services.AddHostedService<JobConsumer>();
+        services.AddHostedService<EgressMonitor>();
+        services.AddHostedService<EgressPolicyReloader>();
         services.AddHealthChecks().AddCheck<DockerHealthCheck>("docker");
         return services;
     }

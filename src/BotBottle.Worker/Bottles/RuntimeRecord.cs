@@ -12,7 +12,10 @@ public sealed record RuntimeRecord(
     [property: JsonPropertyName("container")] string Container,
     [property: JsonPropertyName("network")] string Network,
     [property: JsonPropertyName("image")] string Image,
-    [property: JsonPropertyName("services")] IReadOnlyList<string> Services)
+    [property: JsonPropertyName("services")] IReadOnlyList<string> Services,
+    [property: JsonPropertyName("subnet")] string? Subnet = null,
+    [property: JsonPropertyName("egress_apis")] IReadOnlyList<string>? EgressApis = null,
+    [property: JsonPropertyName("egress_extra")] IReadOnlyList<string>? EgressExtra = null)
 {
     public const string FileName = "runtime.json";
 

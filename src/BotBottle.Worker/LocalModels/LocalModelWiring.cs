@@ -71,7 +71,12 @@ public sealed class LocalModelWiring(IOptions<LocalModelOptions> options, IOptio
     {
         ArgumentNullException.ThrowIfNull(bottle);
         ArgumentNullException.ThrowIfNull(plan);
-        return bottle with { ExtraEnvironment = plan.Environment, ExtraFiles = plan.Files };
+        return bottle with
+        {
+            ExtraEnvironment = plan.Environment,
+            ExtraFiles = plan.Files,
+            ExtraEgress = [.. bottle.ExtraEgress, .. plan.Egress.Select(EgressRule.Parse)],
+        };
     }
 
     /// <summary>Ollama as a bottle reaches it: a server on this host is reached through the bottle's host alias.</summary>

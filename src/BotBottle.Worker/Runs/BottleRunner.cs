@@ -4,6 +4,7 @@ using BotBottle.Core.Events;
 using BotBottle.Core.Harnesses;
 using BotBottle.Core.Manifest;
 using BotBottle.Worker.Bottles;
+using BotBottle.Worker.Egress;
 using BotBottle.Worker.Bottles.Workspace;
 using BotBottle.Worker.Events;
 using BotBottle.Worker.LocalModels;
@@ -61,7 +62,7 @@ public sealed partial class BottleRunner(
             SessionIds.RequireWellFormed(sessionId);
         }
 
-        var bottle = backend.Reopen(slug, manifests.Load());
+        var bottle = RepositoryEgress.Apply(backend.Reopen(slug, manifests.Load()), head?.CloneUrl);
         if (head is not null)
         {
             await workspaces.RefreshAsync(bottle.WorkspaceDirectory, head.CloneUrl, head.Commit, cancellationToken);
@@ -83,7 +84,9 @@ public sealed partial class BottleRunner(
         await directory.PublishAgentsAsync(manifest);
         var spec = new BottleSpec(manifest, request.AgentName, request.Workspace is WorkspaceSource.CopiedDirectory, request.UserCwd, request.Identity, request.Label, request.Color);
         _ = spec.Agent; // unknown agents fail here, before anything is created
-        var bottle = await backend.PrepareAsync(spec, request.Workspace, cancellationToken);
+        var bottle = RepositoryEgress.Apply(
+            await backend.PrepareAsync(spec, request.Workspace, cancellationToken),
+            (request.Workspace as WorkspaceSource.GitClone)?.Repository);
         await PublishAsync(BottleEventKind.Starting, bottle.Slug, jobId, $"starting {spec.DisplayName}", BottleData(bottle));
         return bottle;
     }

@@ -4,6 +4,7 @@ using BotBottle.Core.State;
 using BotBottle.Worker.Bottles;
 using BotBottle.Worker.Bottles.Docker;
 using BotBottle.Worker.Bottles.Workspace;
+using BotBottle.Worker.Egress;
 using BotBottle.Worker.Events;
 using BotBottle.Worker.Manifests;
 using BotBottle.Worker.Runs;
@@ -29,10 +30,16 @@ public sealed class BottleHarness : IAsyncDisposable
         configure?.Invoke(Options);
         Docker = BottlesServiceCollectionExtensions.CreateDockerClient(Options);
         State = new BottleStateStore(Options.StateRoot);
+        Sidecars = new EgressSidecars(
+            Docker,
+            Microsoft.Extensions.Options.Options.Create(Egress),
+            Microsoft.Extensions.Options.Options.Create(Options),
+            NullLogger<EgressSidecars>.Instance);
         Backend = new DockerBottleBackend(
             Docker,
             State,
             new WorkspaceProvisioner(NullLogger<WorkspaceProvisioner>.Instance),
+            Sidecars,
             Microsoft.Extensions.Options.Options.Create(Options),
             TimeProvider.System,
             NullLogger<DockerBottleBackend>.Instance);
@@ -48,6 +55,12 @@ public sealed class BottleHarness : IAsyncDisposable
 
     public DockerBottleBackend Backend { get; }
 
+    public EgressOptions Egress { get; } = new();
+
+    public EgressSidecars Sidecars { get; }
+
+    public ManifestSource ManifestSource => new(Microsoft.Extensions.Options.Options.Create(Options), new TestHostEnvironment(_root.Path));
+
     public AgentManifest Manifest => ManifestLoader.LoadFile(ManifestPath);
 
     public Worker.LocalModels.LocalModelOptions LocalModels { get; } = new();
@@ -60,7 +73,7 @@ public sealed class BottleHarness : IAsyncDisposable
     public BottleRunner Runner(IBottleEvents events, StackExchange.Redis.IConnectionMultiplexer redis) => new(
         Backend,
         new WorkspaceProvisioner(NullLogger<WorkspaceProvisioner>.Instance),
-        new ManifestSource(Microsoft.Extensions.Options.Options.Create(Options), new TestHostEnvironment(_root.Path)),
+        ManifestSource,
         events,
         new BottleDirectory(redis, NullLogger<BottleDirectory>.Instance),
         ModelWiring,
@@ -89,6 +102,7 @@ public sealed class BottleHarness : IAsyncDisposable
         }
 
         await Backend.DisposeAsync();
+        Sidecars.Dispose();
         Docker.Dispose();
         _root.Dispose();
     }

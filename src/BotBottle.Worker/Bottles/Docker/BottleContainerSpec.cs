@@ -1,24 +1,27 @@
 using System.Globalization;
 using BotBottle.Core.Backends;
 using BotBottle.Core.Manifest;
+using BotBottle.Worker.Egress;
 using Docker.DotNet.Models;
 
 namespace BotBottle.Worker.Bottles.Docker;
 
 /// <summary>
 /// The container a bottle runs in, hardened: the agent user, every capability dropped,
-/// no-new-privileges, the manifest's limits, its own network, and no Docker socket or host path.
+/// no-new-privileges, the manifest's limits, its own network with the egress proxy as the only way
+/// out, and no Docker socket or host path.
 /// </summary>
 public static class BottleContainerSpec
 {
     public static CreateContainerParameters Create(
         PreparedBottle bottle,
-        string networkName,
-        string? hostGateway,
+        BottleNetwork network,
+        string proxyUrl,
         BottleOptions options)
     {
         ArgumentNullException.ThrowIfNull(bottle);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(network);
         var agent = bottle.Agent;
         return new CreateContainerParameters
         {
@@ -28,11 +31,11 @@ public static class BottleContainerSpec
             WorkingDir = AgentPaths.Workspace,
             // The bottle idles between commands; the harness runs through exec.
             Cmd = ["sleep", "infinity"],
-            Env = Environment(bottle, options),
+            Env = [.. WithProxy(MergedEnvironment(bottle, options), proxyUrl).Select(pair => $"{pair.Key}={pair.Value}")],
             Labels = Labels(bottle),
             HostConfig = new HostConfig
             {
-                NetworkMode = networkName,
+                NetworkMode = network.Name,
                 CapDrop = ["ALL"],
                 SecurityOpt = ["no-new-privileges"],
                 Privileged = false,
@@ -40,15 +43,27 @@ public static class BottleContainerSpec
                 MemorySwap = agent.Limits.MemoryBytes ?? 0,
                 NanoCPUs = agent.Limits.Cpus is { } cpus ? (long)(cpus * 1_000_000_000) : 0,
                 PidsLimit = agent.Limits.Pids,
-                ExtraHosts = hostGateway is null ? [] : [$"{options.HostAlias}:{hostGateway}"],
                 Binds = [],
                 Mounts = [],
+            },
+            NetworkingConfig = new NetworkingConfig
+            {
+                EndpointsConfig = new Dictionary<string, EndpointSettings>(StringComparer.Ordinal)
+                {
+                    [network.Name] = new()
+                    {
+                        IPAMConfig = new EndpointIPAMConfig { IPv4Address = SubnetPool.AddressIn(network.Subnet, EgressSidecars.BottleOffset) },
+                    },
+                },
             },
         };
     }
 
-    private static List<string> Environment(PreparedBottle bottle, BottleOptions options)
+    /// <summary>The bottle's environment before the proxy settings: the Worker's, the manifest's, then this launch's.</summary>
+    public static Dictionary<string, string> MergedEnvironment(PreparedBottle bottle, BottleOptions options)
     {
+        ArgumentNullException.ThrowIfNull(bottle);
+        ArgumentNullException.ThrowIfNull(options);
         var agent = bottle.Agent;
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -70,7 +85,19 @@ public static class BottleContainerSpec
             environment[name] = value;
         }
 
-        return [.. environment.Select(pair => $"{pair.Key}={pair.Value}")];
+        return environment;
+    }
+
+    /// <summary>Both spellings, because tools disagree on which they read; nothing bypasses the proxy but loopback.</summary>
+    private static Dictionary<string, string> WithProxy(Dictionary<string, string> environment, string proxyUrl)
+    {
+        foreach (var name in (string[])["HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"])
+        {
+            environment[name] = proxyUrl;
+        }
+
+        environment["NO_PROXY"] = environment["no_proxy"] = "localhost,127.0.0.1";
+        return environment;
     }
 
     private static Dictionary<string, string> Labels(PreparedBottle bottle) => new(StringComparer.Ordinal)

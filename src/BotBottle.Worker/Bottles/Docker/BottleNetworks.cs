@@ -129,9 +129,10 @@ public sealed partial class BottleNetworks(IDockerClient docker, BottleOptions o
     {
         Name = name,
         Driver = "bridge",
-        // Default deny: no route out at all. The manifest's egress allowlist is not enforced by any
-        // proxy yet, so no bottle gets the bridge's NAT; it reaches only the host alias.
+        // Default deny: no route out at all; the bottle's egress proxy is its only way out. The
+        // bridge gets no host address either, so nothing on the host is reachable from the bottle.
         Internal = true,
+        Options = new Dictionary<string, string>(StringComparer.Ordinal) { ["com.docker.network.bridge.inhibit_ipv4"] = "true" },
         IPAM = new IPAM { Driver = "default", Config = [new IPAMConfig { Subnet = subnet, Gateway = SubnetPool.GatewayOf(subnet) }] },
         Labels = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -154,8 +155,5 @@ public sealed partial class BottleNetworks(IDockerClient docker, BottleOptions o
     private static partial void LogRefillFailed(ILogger logger, Exception exception);
 }
 
-/// <summary>A bottle's network and the address its bottle reaches the host through.</summary>
-public sealed record BottleNetwork(string Name, string Subnet)
-{
-    public string Gateway => SubnetPool.GatewayOf(Subnet);
-}
+/// <summary>A bottle's network, by name and subnet.</summary>
+public sealed record BottleNetwork(string Name, string Subnet);

@@ -3,21 +3,27 @@ using System.Text;
 using BotBottle.Core.Backends;
 using BotBottle.Core.Bottles;
 using BotBottle.Core.ClaudeConfig;
+using BotBottle.Core.Egress;
 using BotBottle.Core.Harnesses;
 using BotBottle.Core.Manifest;
 using BotBottle.Core.State;
 using BotBottle.Worker.Bottles.Workspace;
+using BotBottle.Worker.Egress;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Options;
 
 namespace BotBottle.Worker.Bottles.Docker;
 
-/// <summary>Bottles as Docker containers, one per bottle, each on its own network.</summary>
+/// <summary>
+/// Bottles as Docker containers, one per bottle, each on its own internal network with an egress
+/// proxy sidecar as its only way out.
+/// </summary>
 public sealed partial class DockerBottleBackend(
     IDockerClient docker,
     BottleStateStore state,
     WorkspaceProvisioner workspaces,
+    EgressSidecars sidecars,
     IOptions<BottleOptions> options,
     TimeProvider clock,
     ILogger<DockerBottleBackend> logger) : IBottleBackend, IAsyncDisposable
@@ -70,21 +76,29 @@ public sealed partial class DockerBottleBackend(
         await RemoveContainerAndNetworkAsync(bottle.Slug, cancellationToken);
 
         var network = await _networks.TakeAsync(cancellationToken);
+        var environment = BottleContainerSpec.MergedEnvironment(bottle, options.Value);
+        EgressRule[] apis = [EgressPolicy.HarnessApi(bottle.Agent.Harness, environment)];
+        var policy = EgressPolicy.For(bottle.Agent, apis, bottle.ExtraEgress);
+        // The proxy starts while the bottle is created: both only need the network.
+        var proxy = sidecars.StartAsync(bottle.Slug, network, policy, cancellationToken);
         CreateContainerResponse container;
         try
         {
             container = await docker.Containers.CreateContainerAsync(
-                BottleContainerSpec.Create(bottle, network.Name, network.Gateway, options.Value), cancellationToken);
+                BottleContainerSpec.Create(bottle, network, sidecars.ProxyUrl(network), options.Value), cancellationToken);
         }
         catch
         {
             // Nothing records the network yet: without this it would hold its subnet forever.
+            await Task.WhenAny(proxy);
+            await sidecars.RemoveAsync(bottle.Slug, CancellationToken.None);
             await _networks.DeleteAsync(network.Name, CancellationToken.None);
             throw;
         }
 
         // Recorded before anything else can fail, so teardown always finds the network.
-        new RuntimeRecord(container.ID, network.Name, bottle.Agent.Image, BottleServices.Of(bottle.Agent)).Write(bottle.StateDirectory);
+        new RuntimeRecord(container.ID, network.Name, bottle.Agent.Image, BottleServices.Of(bottle.Agent), network.Subnet,
+            [.. apis.Select(r => r.ToString())], [.. bottle.ExtraEgress.Select(r => r.ToString())]).Write(bottle.StateDirectory);
 
         // Copied in after the start: a running container's filesystem is already mounted, a created
         // one's is mounted just for the copy, which costs more than the copy. The bottle only idles
@@ -93,6 +107,7 @@ public sealed partial class DockerBottleBackend(
         await docker.Containers.StartContainerAsync(container.ID, new ContainerStartParameters(), cancellationToken);
         await docker.Containers.ExtractArchiveToContainerAsync(
             container.ID, new ContainerPathStatParameters { Path = AgentPaths.Home }, files, cancellationToken);
+        await proxy;
         LogLaunched(logger, bottle.Slug, bottle.Agent.Key, BottleContainerSpec.Describe(bottle.Agent));
     }
 
@@ -328,6 +343,9 @@ public sealed partial class DockerBottleBackend(
         catch (DockerContainerNotFoundException)
         {
         }
+
+        // Before the network: a network with a container still attached cannot be deleted.
+        await sidecars.RemoveAsync(slug, cancellationToken);
 
         if (network is not null)
         {

@@ -53,10 +53,13 @@ public sealed class SubnetPool
     /// The bridge's own address in <paramref name="subnet"/> (its first host address). Docker does
     /// not report a gateway it chose for a subnet given to it, so the Worker names it itself.
     /// </summary>
-    public static string GatewayOf(string subnet)
+    public static string GatewayOf(string subnet) => AddressIn(subnet, 1);
+
+    /// <summary>The <paramref name="offset"/>-th address of <paramref name="subnet"/> (1 is the gateway).</summary>
+    public static string AddressIn(string subnet, int offset)
     {
         var (network, _) = ParseCidr(subnet);
-        return Format(network + 1, 32)[..^3];
+        return Format(network + (uint)offset, 32)[..^3];
     }
 
     private static (uint Network, int Prefix) ParseCidr(string cidr)

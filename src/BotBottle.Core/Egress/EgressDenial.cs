@@ -1,0 +1,47 @@
+using System.Globalization;
+
+namespace BotBottle.Core.Egress;
+
+/// <summary>One request a bottle's egress proxy refused. It never carries the matched credential itself.</summary>
+public sealed record EgressDenial(
+    string Slug,
+    DateTimeOffset At,
+    string Method,
+    string Host,
+    int Port,
+    EgressDenialReason Reason,
+    string? Credential = null)
+{
+    public string Destination => string.Create(CultureInfo.InvariantCulture, $"{Host}:{Port}");
+
+    /// <summary>What the dashboard and the CLI show: "denied CONNECT evil.example:443: not on the allowlist".</summary>
+    public string Describe() => Reason switch
+    {
+        EgressDenialReason.Credential => $"blocked {Method} {Destination}: the request carried a credential ({Credential})",
+        EgressDenialReason.ForbiddenAddress => $"denied {Method} {Destination}: it resolves to a forbidden address (host, metadata, loopback or another bottle)",
+        _ => $"denied {Method} {Destination}: not on the allowlist",
+    };
+
+    /// <summary>Event data keys, for readers that want the parts rather than the sentence.</summary>
+    public IReadOnlyDictionary<string, string> ToEventData()
+    {
+        var data = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["method"] = Method,
+            ["host"] = Host,
+            ["port"] = Port.ToString(CultureInfo.InvariantCulture),
+            ["reason"] = Reason switch
+            {
+                EgressDenialReason.Credential => "credential",
+                EgressDenialReason.ForbiddenAddress => "forbidden-address",
+                _ => "not-allowlisted",
+            },
+        };
+        if (Credential is { Length: > 0 })
+        {
+            data["credential"] = Credential;
+        }
+
+        return data;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using BotBottle.Core.Harnesses;
+using BotBottle.Core.Manifest;
+
+namespace BotBottle.Core.Egress;
+
+/// <summary>
+/// Where one bottle may connect: the manifest's allowlist plus what the platform adds (the harness's
+/// API, the Ollama endpoint of a local model, the Gitea host of a PR). Everything else is denied.
+/// Requests to <see cref="ScanExempt"/> destinations are not scanned for credentials, because the
+/// harness's own API key legitimately goes there.
+/// </summary>
+public sealed record EgressPolicy(IReadOnlyList<EgressRule> Allowed, IReadOnlyList<EgressRule> ScanExempt)
+{
+    public static EgressPolicy DenyAll { get; } = new([], []);
+
+    /// <summary>The policy for <paramref name="agent"/> with the platform's additions.</summary>
+    public static EgressPolicy For(AgentDefinition agent, IEnumerable<EgressRule> harnessApis, IEnumerable<EgressRule> platformExtras)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        var apis = harnessApis.Distinct().ToList();
+        var allowed = agent.Egress.Concat(apis).Concat(platformExtras).Distinct().ToList();
+        return new EgressPolicy(allowed, apis);
+    }
+
+    public bool Allows(string host, int port) => Allowed.Any(rule => rule.Matches(host, port));
+
+    /// <summary>
+    /// Why the proxy denied a request, from what it logged: a credential match names its pattern;
+    /// an allowlisted destination was refused for its address (metadata, loopback, the host, another
+    /// bottle); anything else was simply not on the allowlist.
+    /// </summary>
+    public EgressDenialReason ClassifyDenial(string host, int port, string? credential) =>
+        !string.IsNullOrEmpty(credential) ? EgressDenialReason.Credential
+        : Allows(host, port) ? EgressDenialReason.ForbiddenAddress
+        : EgressDenialReason.NotAllowlisted;
+
+    /// <summary>
+    /// The API endpoint a harness talks to: its base-URL variable when the bottle's environment sets
+    /// one (a proxy, a local model, a test server), otherwise its public API on 443.
+    /// </summary>
+    public static EgressRule HarnessApi(Harness harness, IReadOnlyDictionary<string, string> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var variable = harness == Harness.Codex ? "OPENAI_BASE_URL" : "ANTHROPIC_BASE_URL";
+        if (environment.TryGetValue(variable, out var value)
+            && Uri.TryCreate(value, UriKind.Absolute, out var url)
+            && url.Scheme is "http" or "https"
+            && EgressRule.TryParse(string.Create(CultureInfo.InvariantCulture, $"{url.IdnHost}:{url.Port}"), out var rule, out _))
+        {
+            return rule;
+        }
+
+        return EgressRule.Parse($"{HarnessCatalog.For(harness).ApiHost}:443");
+    }
+}
+
+public enum EgressDenialReason
+{
+    NotAllowlisted,
+    ForbiddenAddress,
+    Credential,
+}

@@ -1,0 +1,98 @@
+using BotBottle.Core.Manifest;
+using BotBottle.Worker.Manifests;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Options;
+
+namespace BotBottle.Worker.Egress;
+
+/// <summary>
+/// Applies manifest allowlist changes to running bottles: when the manifest file changes, every
+/// sidecar gets its regenerated configuration and Squid reconfigures; the agent keeps running. An
+/// invalid manifest changes nothing (the error is logged) until it is fixed.
+/// </summary>
+public sealed partial class EgressPolicyReloader(
+    IDockerClient docker,
+    EgressSidecars sidecars,
+    BottleEgressPolicies policies,
+    ManifestSource manifests,
+    IOptions<EgressOptions> options,
+    TimeProvider clock,
+    ILogger<EgressPolicyReloader> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var seen = ManifestStamp();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(options.Value.MonitorInterval, clock, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            var stamp = ManifestStamp();
+            if (stamp == seen)
+            {
+                continue;
+            }
+
+            seen = stamp;
+            await ReloadAllAsync(stoppingToken);
+        }
+    }
+
+    /// <summary>Regenerates and applies every running sidecar's policy from the manifest as it is now.</summary>
+    public async Task ReloadAllAsync(CancellationToken cancellationToken)
+    {
+        AgentManifest manifest;
+        try
+        {
+            manifest = manifests.Load();
+        }
+        catch (ManifestException ex)
+        {
+            LogManifestInvalid(logger, ex.Message);
+            return;
+        }
+
+        var sidecarList = await docker.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["label"] = new Dictionary<string, bool> { [EgressSidecars.ForLabel] = true },
+            },
+        }, cancellationToken);
+        foreach (var slug in sidecarList.Select(c => c.Labels[EgressSidecars.ForLabel]))
+        {
+            if (policies.For(slug, manifest) is not { } current)
+            {
+                continue;
+            }
+
+            try
+            {
+                await sidecars.ReloadAsync(slug, current.Network, current.Policy, cancellationToken);
+            }
+            catch (Exception ex) when (ex is DockerApiException or InvalidOperationException or HttpRequestException or IOException)
+            {
+                LogReloadFailed(logger, slug, ex);
+            }
+        }
+    }
+
+    private (DateTime, long) ManifestStamp()
+    {
+        var file = new FileInfo(manifests.Path);
+        return file.Exists ? (file.LastWriteTimeUtc, file.Length) : (DateTime.MinValue, -1);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The manifest changed but is invalid; egress policies stay as they were: {Error}")]
+    private static partial void LogManifestInvalid(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not apply the new egress policy to {Slug}")]
+    private static partial void LogReloadFailed(ILogger logger, string slug, Exception exception);
+}
