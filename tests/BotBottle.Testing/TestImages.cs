@@ -8,4 +8,7 @@ public static class TestImages
 
     /// <summary>The agent base plus the real Claude Code CLI.</summary>
     public const string AgentClaude = "botbottle/agent-claude:latest";
+
+    /// <summary>busybox httpd, standing in for hosts on the internet in the egress tests.</summary>
+    public const string TestHttpd = "botbottle/test-httpd:busybox";
 }

@@ -29,6 +29,14 @@ public sealed partial class EgressSidecars(
     private readonly SemaphoreSlim _outsideGate = new(1, 1);
     private OutsideNetwork? _outside;
 
+    private const string ReconfigureScript = $"""
+        set -e
+        /usr/sbin/squid -k parse -f {SquidConfig.ConfigPath}.next 2>&1 | grep -E 'FATAL|ERROR' && exit 1
+        mv {SquidConfig.PatternsPath}.next {SquidConfig.PatternsPath}
+        mv {SquidConfig.ConfigPath}.next {SquidConfig.ConfigPath}
+        kill -HUP 1
+        """;
+
     public void Dispose() => _outsideGate.Dispose();
 
     public static string ContainerName(string slug) => $"botbottle-egress-{slug}";
@@ -99,26 +107,30 @@ public sealed partial class EgressSidecars(
         ArgumentNullException.ThrowIfNull(network);
         var outside = await OutsideNetworkAsync(cancellationToken);
         using var archive = new BottleArchiveBuilder();
-        archive.AddFile(Path.GetFileName(SquidConfig.ConfigPath), SquidConfig.Render(policy, Placement(network, outside)));
-        archive.AddFile(Path.GetFileName(SquidConfig.PatternsPath), CredentialPatterns.ToScannerFile());
+        archive.AddFile(Path.GetFileName(SquidConfig.ConfigPath) + ".next", SquidConfig.Render(policy, Placement(network, outside)));
+        archive.AddFile(Path.GetFileName(SquidConfig.PatternsPath) + ".next", CredentialPatterns.ToScannerFile());
         var name = ContainerName(slug);
         await docker.Containers.ExtractArchiveToContainerAsync(
             name, new ContainerPathStatParameters { Path = Path.GetDirectoryName(SquidConfig.ConfigPath)! }, archive.Finish(), cancellationToken);
         var exec = await docker.Exec.ExecCreateContainerAsync(name, new ContainerExecCreateParameters
         {
-            Cmd = ["/usr/sbin/squid", "-k", "reconfigure", "-f", SquidConfig.ConfigPath],
+            // Checked before it replaces the running configuration: Squid dies on a bad one. Squid is
+            // PID 1 here, which `squid -k reconfigure` refuses to signal, hence the plain HUP.
+            Cmd = ["bash", "-c", ReconfigureScript],
             AttachStdout = true,
             AttachStderr = true,
         }, cancellationToken);
+        string output;
         using (var stream = await docker.Exec.StartAndAttachContainerExecAsync(exec.ID, tty: false, cancellationToken))
         {
-            await stream.ReadOutputToEndAsync(cancellationToken);
+            var (stdout, stderr) = await stream.ReadOutputToEndAsync(cancellationToken);
+            output = stdout + stderr;
         }
 
         var inspect = await docker.Exec.InspectContainerExecAsync(exec.ID, cancellationToken);
         if (inspect.ExitCode != 0)
         {
-            throw new InvalidOperationException($"the egress proxy of {slug} refused its new configuration (squid -k reconfigure exited {inspect.ExitCode})");
+            throw new InvalidOperationException($"the egress proxy of {slug} refused its new configuration (exit {inspect.ExitCode}): {LastLines(output)}");
         }
 
         LogReloaded(logger, slug, policy.Allowed.Count);
@@ -246,6 +258,8 @@ public sealed partial class EgressSidecars(
             {
                 Name = name,
                 Driver = "bridge",
+                // Docker allows two networks of one name unless asked not to; two would make the name ambiguous.
+                CheckDuplicate = true,
                 Labels = new Dictionary<string, string>(StringComparer.Ordinal) { [DockerNames.BackendLabel] = DockerNames.Backend },
             }, cancellationToken);
         }

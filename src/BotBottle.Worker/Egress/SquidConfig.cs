@@ -58,10 +58,10 @@ public static class SquidConfig
         Line(conf, $"external_acl_type credential_scan ttl=0 negative_ttl=0 children-max=8 children-startup=1 children-idle=1 %>ru {headers} /usr/local/bin/botbottle-secret-scan {PatternsPath}");
 
         Line(conf, $"acl from_bottle src {placement.BottleSubnet}");
-        Line(conf, $"acl to_forbidden dst {string.Join(' ', placement.ForbiddenNetworks)}");
+        ListAcl(conf, "to_forbidden dst", placement.ForbiddenNetworks);
         if (placement.HostAddresses.Count > 0)
         {
-            Line(conf, $"acl to_host dst {string.Join(' ', placement.HostAddresses)}");
+            ListAcl(conf, "to_host dst", placement.HostAddresses);
             Line(conf, $"acl host_alias dstdomain -n {placement.HostAlias}");
         }
 
@@ -128,6 +128,15 @@ public static class SquidConfig
         rule.IsWildcard
             ? $"dstdom_regex -n -i \\.{Regex.Escape(rule.Host[2..])}$"
             : $"dstdomain -n {rule.Host}";
+
+    /// <summary>A long list over several lines (Squid appends them): its configuration lines are length-limited.</summary>
+    private static void ListAcl(StringBuilder conf, string nameAndType, IReadOnlyList<string> values)
+    {
+        foreach (var chunk in values.Chunk(16))
+        {
+            Line(conf, $"acl {nameAndType} {string.Join(' ', chunk)}");
+        }
+    }
 
     private static void Line(StringBuilder conf, string line) => conf.Append(line).Append('\n');
 }

@@ -4,6 +4,7 @@ using BotBottle.Core.Backends;
 using BotBottle.Core.Bottles;
 using BotBottle.Worker.Bottles;
 using BotBottle.Worker.Bottles.Docker;
+using BotBottle.Worker.Egress;
 using BotBottle.Worker.Tests.Support;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -89,16 +90,18 @@ public sealed class DockerBottleBackendTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_bottle_with_no_egress_sits_alone_on_an_internal_network()
+    public async Task A_bottle_shares_its_internal_network_only_with_its_egress_proxy()
     {
         var bottle = await LaunchAsync("shell");
 
         var inspect = await _bottles.Docker.Containers.InspectContainerAsync(DockerNames.Container(bottle.Slug));
         var networkName = Assert.Single(inspect.NetworkSettings.Networks.Keys);
         var network = await _bottles.Docker.Networks.InspectNetworkAsync(networkName);
+        var proxy = await _bottles.Docker.Containers.InspectContainerAsync(EgressSidecars.ContainerName(bottle.Slug));
 
         Assert.True(network.Internal);
-        Assert.Equal([inspect.ID], network.Containers.Keys);
+        Assert.Equal("true", network.Options["com.docker.network.bridge.inhibit_ipv4"]);
+        Assert.Equal(new[] { inspect.ID, proxy.ID }.Order(StringComparer.Ordinal), network.Containers.Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -258,7 +261,7 @@ public sealed class DockerBottleBackendTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Bottles_with_an_egress_allowlist_are_isolated_too_until_a_proxy_enforces_it()
+    public async Task Bottles_with_an_egress_allowlist_are_isolated_too_and_listed_with_their_proxy()
     {
         var first = await LaunchAsync("online");
         var second = await LaunchAsync("online");
@@ -267,7 +270,18 @@ public sealed class DockerBottleBackendTests : IAsyncLifetime
 
         Assert.NotEqual(networks[0], networks[1]);
         Assert.True((await _bottles.Docker.Networks.InspectNetworkAsync(networks[0])).Internal);
-        Assert.Equal(["isolated"], (await _bottles.Backend.EnumerateAsync(default)).Single(a => a.Slug == first.Slug).Services);
+        Assert.Equal(["egress", "secret-scan"], (await _bottles.Backend.EnumerateAsync(default)).Single(a => a.Slug == first.Slug).Services);
+    }
+
+    [Fact]
+    public async Task Teardown_removes_the_egress_proxy_with_the_bottle()
+    {
+        var bottle = await LaunchAsync("shell");
+
+        await _bottles.Backend.TeardownAsync(bottle.Slug, deleteState: false, default);
+
+        await Assert.ThrowsAsync<DockerContainerNotFoundException>(() =>
+            _bottles.Docker.Containers.InspectContainerAsync(EgressSidecars.ContainerName(bottle.Slug)));
     }
 
     [Fact]

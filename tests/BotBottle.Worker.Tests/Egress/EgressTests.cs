@@ -1,0 +1,186 @@
+using BotBottle.Core.Backends;
+using BotBottle.Core.Events;
+using BotBottle.Core.Jobs;
+using BotBottle.Worker.Bottles.Docker;
+using BotBottle.Worker.Egress;
+
+namespace BotBottle.Worker.Tests.Egress;
+
+/// <summary>
+/// What a bottle can reach, tried from inside it on the real engine: through its proxy (the
+/// HTTP_PROXY it is given) and directly. The stand-in internet is a busybox httpd on the sidecars'
+/// outside network.
+/// </summary>
+public sealed class EgressTests(EgressWorld world) : IClassFixture<EgressWorld>
+{
+    private const string FakeAnthropicKey = "sk-ant-api03-Zm9yLXRlc3RzLW9ubHktbm90LWEtcmVhbC1rZXk";
+
+    /// <summary>
+    /// An HTTP request through the bottle's own HTTP_PROXY with bash's /dev/tcp (the image has no
+    /// curl); prints the response, status line first.
+    /// </summary>
+    private const string ThroughProxy = """
+        proxy=${HTTP_PROXY#http://}
+        exec 3<>"/dev/tcp/${proxy%:*}/${proxy##*:}" || exit 7
+        printf '%s %s HTTP/1.1\r\nHost: %s\r\n%bConnection: close\r\n\r\n' "$1" "$2" "$3" "$4" >&3
+        timeout 10 cat <&3
+        """;
+
+    [Fact]
+    public async Task Allowlisted_host_answers_through_the_proxy()
+    {
+        var response = await GetAsync("http://allowed.botbottle.test:8080/");
+
+        Assert.StartsWith("HTTP/1.1 200", response, StringComparison.Ordinal);
+        Assert.Contains(EgressWorld.Page, response, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bottle_is_told_to_use_its_sidecar_as_proxy()
+    {
+        var env = await ExecAsync(world.Probe, "printf '%s|%s' \"$HTTP_PROXY\" \"$HTTPS_PROXY\"");
+
+        var record = Worker.Bottles.RuntimeRecord.TryRead(world.Probe.StateDirectory)!;
+        var proxy = $"http://{SubnetPool.AddressIn(record.Subnet!, EgressSidecars.ProxyOffset)}:3128";
+        Assert.Equal($"{proxy}|{proxy}", env.StandardOutput);
+        Assert.Contains("egress", record.Services);
+    }
+
+    [Fact]
+    public async Task Host_not_on_the_allowlist_is_refused()
+    {
+        Assert.StartsWith("HTTP/1.1 403", await GetAsync("http://other.botbottle.test:8080/"), StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 403", await GetAsync("http://allowed.botbottle.test:8081/"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Https_tunnel_goes_only_to_allowlisted_hosts()
+    {
+        var allowed = await RequestAsync("CONNECT", "allowed.botbottle.test:8080", "allowed.botbottle.test:8080");
+        var refused = await RequestAsync("CONNECT", "evil.example.com:443", "evil.example.com:443");
+
+        Assert.StartsWith("HTTP/1.1 200", allowed, StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 403", refused, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Raw_ip_host_address_metadata_service_and_another_bottle_are_refused_by_the_proxy()
+    {
+        var neighbour = EgressWorld.AddressOf(world.Neighbour);
+        foreach (var url in (string[])[
+            $"http://{world.InternetAddress}:8080/",
+            $"http://{world.OutsideGateway}:8080/",
+            "http://169.254.169.254/latest/meta-data/",
+            $"http://{neighbour}:8080/",
+            "http://host.botbottle.internal:8080/"])
+        {
+            Assert.StartsWith("HTTP/1.1 403", await GetAsync(url), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Nothing_is_reachable_without_the_proxy()
+    {
+        var neighbour = EgressWorld.AddressOf(world.Neighbour);
+        foreach (var (address, port) in (ValueTuple<string, int>[])[
+            (world.InternetAddress, 8080), (world.OutsideGateway, 8080), ("169.254.169.254", 80), (neighbour, 22), ("1.1.1.1", 53)])
+        {
+            var probe = await ExecAsync(world.Probe, $"timeout 3 bash -c 'exec 3<>/dev/tcp/{address}/{port}' && echo open || echo closed");
+            Assert.Equal("closed", probe.StandardOutput.Trim());
+        }
+
+        var dns = await ExecAsync(world.Probe, "getent hosts allowed.botbottle.test || echo unresolved");
+        Assert.Equal("unresolved", dns.StandardOutput.Trim());
+    }
+
+    [Fact]
+    public async Task Request_carrying_an_api_key_in_a_header_is_blocked_reported_and_counted()
+    {
+        var response = await GetAsync("http://allowed.botbottle.test:8080/", $"X-Api-Key: {FakeAnthropicKey}\\r\\n");
+
+        Assert.StartsWith("HTTP/1.1 403", response, StringComparison.Ordinal);
+        var denial = await EventuallyAsync(() => world.Events.All.FirstOrDefault(e =>
+            e.Kind == BottleEventKind.EgressDenied && e.Slug == world.Probe.Slug && e.Data?.GetValueOrDefault("reason") == "credential"));
+        Assert.Equal("anthropic-api-key", denial.Data!["credential"]);
+        Assert.Equal("allowed.botbottle.test", denial.Data["host"]);
+        Assert.DoesNotContain(FakeAnthropicKey, denial.Message, StringComparison.Ordinal);
+        var count = await world.Redis.Connection.GetDatabase().HashGetAsync(QueueNames.EgressDenied, world.Probe.Slug);
+        Assert.True((long)count >= 1);
+    }
+
+    [Fact]
+    public async Task Api_key_in_the_query_string_is_blocked()
+    {
+        var response = await GetAsync($"http://allowed.botbottle.test:8080/?key={FakeAnthropicKey}");
+
+        Assert.StartsWith("HTTP/1.1 403", response, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Denied_host_becomes_an_event_naming_the_destination_and_reason()
+    {
+        await GetAsync("http://other.botbottle.test:8080/denied-for-the-event");
+
+        var denial = await EventuallyAsync(() => world.Events.All.FirstOrDefault(e =>
+            e.Kind == BottleEventKind.EgressDenied && e.Slug == world.Probe.Slug && e.Data?.GetValueOrDefault("host") == "other.botbottle.test"));
+        Assert.Equal("not-allowlisted", denial.Data!["reason"]);
+        Assert.Equal("denied GET other.botbottle.test:8080: not on the allowlist", denial.Message);
+        Assert.DoesNotContain("denied-for-the-event", denial.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Allowlist_change_is_applied_to_the_running_bottle_without_restarting_it()
+    {
+        var container = DockerNames.Container(world.Probe.Slug);
+        var before = await world.Bottles.Docker.Containers.InspectContainerAsync(container);
+        Assert.StartsWith("HTTP/1.1 403", await GetAsync("http://late.botbottle.test:8080/"), StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(world.Bottles.ManifestPath, EgressWorld.Manifest("late.botbottle.test:8080"));
+        await world.Reloader.ReloadAllAsync(default);
+
+        var response = await EventuallyAsync(async () =>
+        {
+            var answer = await GetAsync("http://late.botbottle.test:8080/");
+            return answer.StartsWith("HTTP/1.1 200", StringComparison.Ordinal) ? answer : null;
+        });
+        Assert.Contains(EgressWorld.Page, response, StringComparison.Ordinal);
+        var after = await world.Bottles.Docker.Containers.InspectContainerAsync(container);
+        Assert.Equal(before.State.StartedAt, after.State.StartedAt);
+        Assert.True(after.State.Running);
+    }
+
+    private Task<string> GetAsync(string url, string headers = "") =>
+        RequestAsync("GET", url, new Uri(url).Authority, headers);
+
+    private async Task<string> RequestAsync(string method, string target, string host, string headers = "")
+    {
+        var result = await world.Bottles.Backend.ExecAsync(
+            world.Probe.Slug, ["bash", "-c", ThroughProxy, "probe", method, target, host, headers], null, default);
+        return result.StandardOutput;
+    }
+
+    private Task<ExecOutcome> ExecAsync(PreparedBottle bottle, string script) =>
+        world.Bottles.Backend.ExecAsync(bottle.Slug, ["bash", "-c", script], null, default);
+
+    private static Task<T> EventuallyAsync<T>(Func<T?> probe) where T : class =>
+        EventuallyAsync(() => Task.FromResult(probe()));
+
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe) where T : class
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            if (await probe() is { } found)
+            {
+                return found;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("the expected egress outcome did not arrive within 20 s");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
