@@ -29,7 +29,7 @@ public static class JobWaiter
 
     public static void Show(BottleEvent e, TextWriter writer)
     {
-        var text = e.Kind == BottleEventKind.Output ? e.Message : $"[{e.Kind.ToString().ToLowerInvariant()}] {e.Message}";
+        var text = e.Kind == BottleEventKind.Output ? e.Message : $"[{e.Kind.Label()}] {e.Message}";
         writer.WriteLine(e.Slug is null ? text : $"{e.Slug}: {text}");
     }
 }

@@ -9,7 +9,8 @@ public sealed record ActiveAgent(
     IReadOnlyList<string> Services,
     string Label = "",
     string Color = "",
-    BottleStatus Status = BottleStatus.Running)
+    BottleStatus Status = BottleStatus.Running,
+    long EgressDenied = 0)
 {
     /// <summary>The operator's label, or the manifest agent key when no label was given.</summary>
     public string DisplayName => string.IsNullOrEmpty(Label) ? AgentName : Label;

@@ -12,6 +12,16 @@ public enum BottleEventKind
     EgressDenied,
 }
 
+public static class BottleEventKinds
+{
+    /// <summary>How listings name a kind: "running", "egress-denied".</summary>
+    public static string Label(this BottleEventKind kind) => kind switch
+    {
+        BottleEventKind.EgressDenied => "egress-denied",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+}
+
 /// <summary>A lifecycle event of a job or bottle, published for the dashboard and the CLI.</summary>
 public sealed record BottleEvent(
     BottleEventKind Kind,

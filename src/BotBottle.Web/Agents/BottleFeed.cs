@@ -91,7 +91,13 @@ public sealed partial class BottleFeed(IConnectionMultiplexer redis, BottleList 
         switch (bottleEvent.Kind)
         {
             case BottleEventKind.Running when RowFrom(slug, bottleEvent) is { } row:
-                _rows[slug] = row;
+                // A relaunched bottle keeps the denials counted before.
+                _rows[slug] = row with { EgressDenied = _rows.GetValueOrDefault(slug)?.EgressDenied ?? 0 };
+                Changed?.Invoke();
+                break;
+            case BottleEventKind.EgressDenied when _rows.TryGetValue(slug, out var denied)
+                && long.TryParse(bottleEvent.Data?.GetValueOrDefault("count"), System.Globalization.CultureInfo.InvariantCulture, out var count):
+                _rows[slug] = denied with { EgressDenied = count };
                 Changed?.Invoke();
                 break;
             case BottleEventKind.Removed:

