@@ -2,6 +2,7 @@ using BotBottle.Core.Backends;
 using BotBottle.Core.Events;
 using BotBottle.Core.Jobs;
 using BotBottle.Worker.Bottles.Docker;
+using BotBottle.Testing;
 using BotBottle.Worker.Egress;
 
 namespace BotBottle.Worker.Tests.Egress;
@@ -147,6 +148,33 @@ public sealed class EgressTests(EgressWorld world) : IClassFixture<EgressWorld>
         var after = await world.Bottles.Docker.Containers.InspectContainerAsync(container);
         Assert.Equal(before.State.StartedAt, after.State.StartedAt);
         Assert.True(after.State.Running);
+    }
+
+    [Fact]
+    public async Task Proxy_scanner_recognises_every_credential_kind_and_passes_ordinary_text()
+    {
+        // Squid hands the scanner URL-encoded fields, one request per line; this is that input.
+        var lines = CredentialSamples.All.Select(s => s.Text).Concat(CredentialSamples.Ordinary).Select(Uri.EscapeDataString);
+        var script = $"printf '%s\\n' {string.Join(' ', lines.Select(l => $"'{l}'"))} | /usr/local/bin/botbottle-secret-scan {SquidConfig.PatternsPath}";
+
+        var answers = (await SidecarExecAsync(script)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        var expected = CredentialSamples.All.Select(s => $"OK log={s.Kind}").Concat(CredentialSamples.Ordinary.Select(_ => "ERR"));
+        Assert.Equal(expected, answers);
+    }
+
+    private async Task<string> SidecarExecAsync(string script)
+    {
+        var docker = world.Bottles.Docker;
+        var exec = await docker.Exec.ExecCreateContainerAsync(EgressSidecars.ContainerName(world.Probe.Slug), new Docker.DotNet.Models.ContainerExecCreateParameters
+        {
+            Cmd = ["bash", "-c", script],
+            AttachStdout = true,
+            AttachStderr = true,
+        });
+        using var stream = await docker.Exec.StartAndAttachContainerExecAsync(exec.ID, tty: false);
+        var (stdout, _) = await stream.ReadOutputToEndAsync(default);
+        return stdout;
     }
 
     private Task<string> GetAsync(string url, string headers = "") =>

@@ -1,0 +1,94 @@
+using BotBottle.Core.Egress;
+using BotBottle.Core.Manifest;
+
+namespace BotBottle.Core.Tests.Egress;
+
+public sealed class EgressPolicyTests
+{
+    private static AgentDefinition Agent(Harness harness, params string[] egress) => new(
+        "agent", "image", harness, "", [.. egress.Select(EgressRule.Parse)], new Dictionary<string, string>(), new ResourceLimits(null, null, null), null);
+
+    [Fact]
+    public void Claude_reaches_its_public_api_on_443_by_default()
+    {
+        var api = EgressPolicy.HarnessApi(Harness.Claude, new Dictionary<string, string>());
+
+        Assert.Equal("api.anthropic.com:443", api.ToString());
+    }
+
+    [Fact]
+    public void A_base_url_in_the_environment_replaces_the_public_api()
+    {
+        var api = EgressPolicy.HarnessApi(Harness.Claude, new Dictionary<string, string> { ["ANTHROPIC_BASE_URL"] = "http://llm-gateway.internal:8080/v1" });
+
+        Assert.Equal("llm-gateway.internal:8080", api.ToString());
+    }
+
+    [Fact]
+    public void Codex_reads_the_openai_base_url()
+    {
+        var api = EgressPolicy.HarnessApi(Harness.Codex, new Dictionary<string, string> { ["OPENAI_BASE_URL"] = "https://proxy.example.com" });
+
+        Assert.Equal("proxy.example.com:443", api.ToString());
+    }
+
+    [Fact]
+    public void An_unusable_base_url_falls_back_to_the_public_api()
+    {
+        var api = EgressPolicy.HarnessApi(Harness.Claude, new Dictionary<string, string> { ["ANTHROPIC_BASE_URL"] = "not a url" });
+
+        Assert.Equal("api.anthropic.com:443", api.ToString());
+    }
+
+    [Fact]
+    public void Policy_allows_manifest_hosts_the_harness_api_and_platform_extras_and_nothing_else()
+    {
+        var policy = EgressPolicy.For(Agent(Harness.Claude, "*.github.com", "pypi.org:443"),
+            [EgressRule.Parse("api.anthropic.com:443")], [EgressRule.Parse("gitea.internal:3000")]);
+
+        Assert.True(policy.Allows("api.github.com", 443));
+        Assert.True(policy.Allows("pypi.org", 443));
+        Assert.True(policy.Allows("api.anthropic.com", 443));
+        Assert.True(policy.Allows("gitea.internal", 3000));
+        Assert.False(policy.Allows("github.com", 443));
+        Assert.False(policy.Allows("pypi.org", 80));
+        Assert.False(policy.Allows("evil.example.com", 443));
+    }
+
+    [Fact]
+    public void Only_the_harness_api_is_exempt_from_credential_scanning()
+    {
+        var policy = EgressPolicy.For(Agent(Harness.Claude, "pypi.org"), [EgressRule.Parse("api.anthropic.com:443")], []);
+
+        Assert.Equal(["api.anthropic.com:443"], policy.ScanExempt.Select(r => r.ToString()));
+    }
+
+    [Fact]
+    public void Duplicate_rules_are_listed_once()
+    {
+        var policy = EgressPolicy.For(Agent(Harness.Claude, "api.anthropic.com:443"), [EgressRule.Parse("api.anthropic.com:443")], []);
+
+        Assert.Single(policy.Allowed);
+    }
+
+    [Theory]
+    [InlineData("evil.example.com", 443, null, EgressDenialReason.NotAllowlisted)]
+    [InlineData("pypi.org", 443, null, EgressDenialReason.ForbiddenAddress)]
+    [InlineData("pypi.org", 443, "github-token", EgressDenialReason.Credential)]
+    public void Denials_are_classified_from_what_the_proxy_logged(string host, int port, string? credential, EgressDenialReason expected)
+    {
+        var policy = EgressPolicy.For(Agent(Harness.Claude, "pypi.org"), [], []);
+
+        Assert.Equal(expected, policy.ClassifyDenial(host, port, credential));
+    }
+
+    [Fact]
+    public void A_denial_describes_the_destination_and_reason_but_never_the_credential()
+    {
+        var denial = new EgressDenial("ab12", DateTimeOffset.UnixEpoch, "CONNECT", "pypi.org", 443, EgressDenialReason.Credential, "github-token");
+
+        Assert.Equal("blocked CONNECT pypi.org:443: the request carried a credential (github-token)", denial.Describe());
+        Assert.Equal("credential", denial.ToEventData()["reason"]);
+        Assert.Equal("443", denial.ToEventData()["port"]);
+    }
+}

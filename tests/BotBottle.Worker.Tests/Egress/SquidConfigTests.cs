@@ -1,0 +1,128 @@
+using BotBottle.Core.Egress;
+using BotBottle.Core.Manifest;
+using BotBottle.Worker.Egress;
+
+namespace BotBottle.Worker.Tests.Egress;
+
+public sealed class SquidConfigTests
+{
+    private static readonly SidecarPlacement Placement = new(
+        "10.213.0.18", 3128, "10.213.0.16/28", "host.botbottle.internal", ["169.254.0.0/16", "10.213.0.0/16"], ["172.18.0.1"]);
+
+    private static EgressPolicy Policy(string[] allowed, string[]? exempt = null) =>
+        new([.. allowed.Select(EgressRule.Parse)], [.. (exempt ?? []).Select(EgressRule.Parse)]);
+
+    private static List<string> Lines(string conf) => [.. conf.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
+
+    [Fact]
+    public void Proxy_listens_only_on_the_bottle_network_and_serves_only_its_bottle()
+    {
+        var conf = Lines(SquidConfig.Render(Policy(["pypi.org"]), Placement));
+
+        Assert.Contains("http_port 10.213.0.18:3128", conf);
+        Assert.Contains("acl from_bottle src 10.213.0.16/28", conf);
+        Assert.Equal("http_access deny !from_bottle", conf.First(l => l.StartsWith("http_access", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void An_empty_allowlist_denies_everything()
+    {
+        var conf = Lines(SquidConfig.Render(EgressPolicy.DenyAll, Placement));
+
+        Assert.Equal(["http_access deny !from_bottle", "http_access deny all"], conf.Where(l => l.StartsWith("http_access", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Exact_hosts_match_by_name_only_and_wildcards_match_subdomains_only()
+    {
+        var conf = Lines(SquidConfig.Render(Policy(["pypi.org:443", "*.github.com"]), Placement));
+
+        Assert.Contains("acl allow_0_host dstdomain -n pypi.org", conf);
+        Assert.Contains("acl allow_0_port port 443", conf);
+        Assert.Contains("acl allow_0 all-of allow_0_host allow_0_port", conf);
+        Assert.Contains(@"acl allow_1_host dstdom_regex -n -i \.github\.com$", conf);
+        Assert.Contains("acl allowed any-of allow_0 allow_1", conf);
+    }
+
+    [Fact]
+    public void Forbidden_addresses_and_credentials_are_checked_before_anything_is_allowed()
+    {
+        var conf = Lines(SquidConfig.Render(Policy(["pypi.org", "api.anthropic.com:443"], ["api.anthropic.com:443"]), Placement));
+
+        var rules = conf.Where(l => l.StartsWith("http_access", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+        [
+            "http_access deny !from_bottle",
+            "http_access deny !allowed",
+            "http_access deny to_forbidden",
+            "http_access deny to_host !host_alias",
+            "http_access deny !exempted credential",
+            "http_access allow allowed",
+            "http_access deny all",
+        ], rules);
+    }
+
+    [Fact]
+    public void Access_log_holds_no_path_query_or_header_value()
+    {
+        var conf = SquidConfig.Render(Policy(["pypi.org"]), Placement);
+
+        var format = Lines(conf).Single(l => l.StartsWith("logformat", StringComparison.Ordinal));
+        Assert.DoesNotContain("%ru", format, StringComparison.Ordinal);
+        Assert.DoesNotContain("%>ru", format, StringComparison.Ordinal);
+        Assert.DoesNotContain("%>h", format, StringComparison.Ordinal);
+        Assert.Contains("%>rd %>rP", format, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_scanned_header_is_handed_to_the_scanner()
+    {
+        var scan = Lines(SquidConfig.Render(Policy(["pypi.org"]), Placement)).Single(l => l.StartsWith("external_acl_type", StringComparison.Ordinal));
+
+        Assert.All(CredentialPatterns.ScannedHeaders, header => Assert.Contains($"%>ha{{{header}}}", scan, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_long_address_list_is_split_over_several_lines()
+    {
+        var many = Enumerable.Range(1, 100).Select(i => $"10.1.0.{i}").ToList();
+        var conf = Lines(SquidConfig.Render(Policy(["pypi.org"]), Placement with { HostAddresses = many }));
+
+        var lines = conf.Where(l => l.StartsWith("acl to_host dst", StringComparison.Ordinal)).ToList();
+        Assert.True(lines.Count > 1);
+        Assert.Equal(many, lines.SelectMany(l => l.Split(' ').Skip(3)));
+    }
+
+    [Fact]
+    public void A_denied_line_is_read_with_its_credential_name()
+    {
+        var entry = SquidAccessLog.TryParse("BOTBOTTLE 1795630739.196 TCP_DENIED/403 GET allowed.botbottle.test 8080 anthropic-api-key");
+
+        Assert.NotNull(entry);
+        Assert.True(entry.IsDenied);
+        Assert.Equal(403, entry.Status);
+        Assert.Equal(("GET", "allowed.botbottle.test", 8080), (entry.Method, entry.Host, entry.Port));
+        Assert.Equal("anthropic-api-key", entry.Credential);
+        Assert.Equal(1795630739196, entry.UnixMilliseconds);
+    }
+
+    [Fact]
+    public void A_served_tunnel_is_not_a_denial()
+    {
+        var entry = SquidAccessLog.TryParse("BOTBOTTLE 1795630739.200 TCP_TUNNEL/200 CONNECT api.anthropic.com 443 -");
+
+        Assert.NotNull(entry);
+        Assert.False(entry.IsDenied);
+        Assert.Null(entry.Credential);
+    }
+
+    [Theory]
+    [InlineData("2026/11/25 18:18:50| Accepting HTTP Socket connections at conn6")]
+    [InlineData("BOTBOTTLE garbage")]
+    [InlineData("BOTBOTTLE 17956.1 TCP_DENIED GET host 80 -")]
+    [InlineData("")]
+    public void Lines_that_are_not_access_log_entries_are_ignored(string line)
+    {
+        Assert.Null(SquidAccessLog.TryParse(line));
+    }
+}
