@@ -16,6 +16,9 @@ public sealed class Measurement(string name)
 
     public double P90 => Percentile(90);
 
+    /// <summary>A duration measured elsewhere (inside a container).</summary>
+    public void Add(double milliseconds) => _milliseconds.Add(milliseconds);
+
     public async Task<T> TimeAsync<T>(Func<Task<T>> operation)
     {
         var watch = Stopwatch.StartNew();

@@ -28,6 +28,13 @@ if (suite is "all" or "webhooks")
     var webhooks = new BotBottle.Bench.Webhooks.WebhookLoadBench(rate, TimeSpan.FromSeconds(seconds), 0.1, DataRoot(), Console.Error);
     report += "## Webhook intake\n\n" + await webhooks.RunAsync() + "\n";
 }
+if (suite is "all" or "egress")
+{
+    await using var egress = new BotBottle.Bench.Egress.EgressProxyBench(
+        int.Parse(Arg("--requests") ?? "300", CultureInfo.InvariantCulture), 8, int.Parse(Arg("--seconds") ?? "5", CultureInfo.InvariantCulture), Console.Error);
+    report += "## Egress proxy\n\n" + await egress.RunAsync() + "\n";
+}
+
 Console.WriteLine(report);
 if (output is not null)
 {

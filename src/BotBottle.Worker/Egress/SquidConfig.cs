@@ -45,6 +45,8 @@ public static class SquidConfig
         Line(conf, "pid_filename /run/squid/squid.pid");
         Line(conf, "cache deny all");
         Line(conf, "cache_mem 8 MB");
+        // Squid reads only 16 KB ahead of a slow client by default, which caps bulk downloads.
+        Line(conf, "read_ahead_gap 1 MB");
         Line(conf, "pinger_enable off");
         Line(conf, "via off");
         Line(conf, "forwarded_for delete");
