@@ -55,37 +55,16 @@ public sealed partial class EgressSidecars(
         var outside = await OutsideNetworkAsync(cancellationToken);
         var name = ContainerName(slug);
         await RemoveAsync(slug, cancellationToken);
-        await docker.Containers.CreateContainerAsync(new CreateContainerParameters
+        try
         {
-            Name = name,
-            Image = options.Value.Image,
-            Env =
-            [
-                $"BOTBOTTLE_SQUID_CONF={SquidConfig.Render(policy, Placement(network, outside))}",
-                $"BOTBOTTLE_CREDENTIAL_PATTERNS={CredentialPatterns.ToScannerFile()}",
-            ],
-            Labels = new Dictionary<string, string>(StringComparer.Ordinal) { [ForLabel] = slug },
-            HostConfig = new HostConfig
-            {
-                NetworkMode = network.Name,
-                CapDrop = ["ALL"],
-                SecurityOpt = ["no-new-privileges"],
-                Memory = 256L * 1024 * 1024,
-                PidsLimit = 128,
-                // An allowlisted host alias (a model server on the host) resolves to the host as seen from outside.
-                ExtraHosts = outside.Gateway is { Length: > 0 } hostGateway ? [$"{bottles.Value.HostAlias}:{hostGateway}"] : [],
-            },
-            NetworkingConfig = new NetworkingConfig
-            {
-                EndpointsConfig = new Dictionary<string, EndpointSettings>(StringComparer.Ordinal)
-                {
-                    [network.Name] = new()
-                    {
-                        IPAMConfig = new EndpointIPAMConfig { IPv4Address = SubnetPool.AddressIn(network.Subnet, ProxyOffset) },
-                    },
-                },
-            },
-        }, cancellationToken);
+            await docker.Containers.CreateContainerAsync(Parameters(slug, network, policy, outside), cancellationToken);
+        }
+        catch (DockerImageNotFoundException)
+        {
+            throw new InvalidOperationException(
+                $"the egress proxy image {options.Value.Image} is missing on the Docker engine; build it with build/images/egress.sh (or set BotBottle:Egress:Image)");
+        }
+
         try
         {
             await docker.Networks.ConnectNetworkAsync(outside.Name, new NetworkConnectParameters { Container = name }, cancellationToken);
@@ -100,6 +79,38 @@ public sealed partial class EgressSidecars(
         await docker.Containers.StartContainerAsync(name, new ContainerStartParameters(), cancellationToken);
         await WaitUntilListeningAsync(slug, cancellationToken);
     }
+
+    private CreateContainerParameters Parameters(string slug, BottleNetwork network, EgressPolicy policy, OutsideNetwork outside) => new()
+    {
+        Name = ContainerName(slug),
+        Image = options.Value.Image,
+        Env =
+        [
+            $"BOTBOTTLE_SQUID_CONF={SquidConfig.Render(policy, Placement(network, outside))}",
+            $"BOTBOTTLE_CREDENTIAL_PATTERNS={CredentialPatterns.ToScannerFile()}",
+        ],
+        Labels = new Dictionary<string, string>(StringComparer.Ordinal) { [ForLabel] = slug },
+        HostConfig = new HostConfig
+        {
+            NetworkMode = network.Name,
+            CapDrop = ["ALL"],
+            SecurityOpt = ["no-new-privileges"],
+            Memory = 256L * 1024 * 1024,
+            PidsLimit = 128,
+            // An allowlisted host alias (a model server on the host) resolves to the host as seen from outside.
+            ExtraHosts = outside.Gateway is { Length: > 0 } hostGateway ? [$"{bottles.Value.HostAlias}:{hostGateway}"] : [],
+        },
+        NetworkingConfig = new NetworkingConfig
+        {
+            EndpointsConfig = new Dictionary<string, EndpointSettings>(StringComparer.Ordinal)
+            {
+                [network.Name] = new()
+                {
+                    IPAMConfig = new EndpointIPAMConfig { IPv4Address = SubnetPool.AddressIn(network.Subnet, ProxyOffset) },
+                },
+            },
+        },
+    };
 
     /// <summary>Writes a new policy into a running sidecar and has Squid reconfigure; the bottle keeps running.</summary>
     public async Task ReloadAsync(string slug, BottleNetwork network, EgressPolicy policy, CancellationToken cancellationToken)
