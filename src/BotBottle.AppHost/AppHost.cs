@@ -24,6 +24,7 @@ var worker = builder.AddProject<Projects.BotBottle_Worker>("worker")
 
 var web = builder.AddProject<Projects.BotBottle_Web>("web")
     .WithReference(redis)
+    .WithReference(worker)
     .WaitFor(redis)
     .WithOptionalReference(ollama)
     .WithHttpHealthCheck("/health")
@@ -37,6 +38,11 @@ web.WithEnvironment("BotBottle__Auth__ApiToken", apiToken);
 // `dotnet user-secrets list --project src/BotBottle.AppHost` or on the Aspire dashboard).
 var teamSecret = builder.AddParameter("team-secret", new GenerateParameterDefault { MinLength = 20, Special = false }, secret: true, persist: true);
 web.WithEnvironment("BotBottle__Auth__TeamSecret", teamSecret);
+
+// The Web fetches transcript snapshots from the Worker's small API with this token.
+var workerToken = builder.AddParameter("worker-token", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+worker.WithEnvironment("BotBottle__WorkerApi__Token", workerToken);
+web.WithEnvironment("BotBottle__WorkerApi__Token", workerToken);
 
 // Secrets are Aspire secret parameters (user secrets or Parameters__* environment variables).
 // They are wired only when given: without them the stack still starts, the webhook endpoint

@@ -4,6 +4,7 @@ using BotBottle.Web.Components;
 using BotBottle.Web.Auth;
 using BotBottle.Web.Jobs;
 using BotBottle.Web.LocalModels;
+using BotBottle.Web.Transcripts;
 using BotBottle.Web.Webhooks;
 using MudBlazor.Services;
 
@@ -24,6 +25,7 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Ad
     new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower)));
 builder.Services.AddGiteaWebhooks(builder.Configuration);
 builder.Services.AddLocalModels(builder.Configuration);
+builder.Services.AddTranscriptDownloads(builder.Configuration);
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddSingleton<BottleList>();
@@ -39,6 +41,7 @@ app.UseAntiforgery();
 app.MapDefaultEndpoints();
 app.MapOpenApi().AllowAnonymous();
 app.MapBottlesApi();
+app.MapTranscriptDownloads();
 app.MapGiteaWebhook();
 app.MapSignIn();
 app.MapStaticAssets().AllowAnonymous();

@@ -204,6 +204,73 @@ public sealed class DashboardTests(RunningDashboard stack)
         using var stopped = await api.DeleteAsync(new Uri($"/api/bottles/{slug}", UriKind.Relative));
     }
 
+    [Fact]
+    public async Task Transcript_downloads_from_the_detail_page_and_the_api_after_the_bottle_stopped()
+    {
+        var page = await stack.SignedInPageAsync("ola");
+        using var api = new HttpClient { BaseAddress = stack.Web.Url };
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", RunningDashboard.ApiToken);
+        using var launched = await api.PostAsync(new Uri("/api/bottles", UriKind.Relative), System.Net.Http.Json.JsonContent.Create(new { agent = "shell", label = "transcript owner", color = "green" }));
+        launched.EnsureSuccessStatusCode();
+        var label = page.Locator(".agent-label", new() { HasTextString = "transcript owner" });
+        await Assertions.Expect(label).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        var slug = (await label.GetAttributeAsync("data-slug"))!;
+        using (var stopped = await api.DeleteAsync(new Uri($"/api/bottles/{slug}", UriKind.Relative)))
+        {
+            stopped.EnsureSuccessStatusCode();
+        }
+
+        await Assertions.Expect(label).ToHaveCountAsync(0, new() { Timeout = 60_000 });
+        await page.GotoAsync($"/agents/{slug}");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("download-transcript").ClickAsync());
+        var saved = Path.Combine(stack.ArtifactsDirectory, download.SuggestedFilename);
+        await download.SaveAsAsync(saved);
+
+        Assert.Equal($"botbottle-{slug}-transcript.tar.gz", download.SuggestedFilename);
+        Assert.Contains("transcript owner", await MetadataInArchiveAsync(File.OpenRead(saved)), StringComparison.Ordinal);
+        using var fromApi = await api.GetAsync(new Uri($"/api/bottles/{slug}/transcript", UriKind.Relative));
+        fromApi.EnsureSuccessStatusCode();
+        Assert.Contains("transcript owner", await MetadataInArchiveAsync(await fromApi.Content.ReadAsStreamAsync()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Transcript_of_an_unknown_bottle_is_a_clear_404()
+    {
+        using var api = new HttpClient { BaseAddress = stack.Web.Url };
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", RunningDashboard.ApiToken);
+
+        using var response = await api.GetAsync(new Uri("/api/bottles/ffff/transcript", UriKind.Relative));
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("no transcript for bottle ffff", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Worker_transcript_api_refuses_callers_without_its_token()
+    {
+        using var http = new HttpClient { BaseAddress = stack.Worker.Url };
+
+        using var response = await http.GetAsync(new Uri("/bottles/ffff/transcript", UriKind.Relative));
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    private static async Task<string> MetadataInArchiveAsync(Stream archive)
+    {
+        await using var gzip = new System.IO.Compression.GZipStream(archive, System.IO.Compression.CompressionMode.Decompress);
+        await using var tar = new System.Formats.Tar.TarReader(gzip);
+        while (await tar.GetNextEntryAsync() is { } entry)
+        {
+            if (entry.Name == "metadata.json")
+            {
+                using var reader = new StreamReader(entry.DataStream!);
+                return await reader.ReadToEndAsync();
+            }
+        }
+
+        return "";
+    }
+
     private static async Task DockerExecAsync(string container, string script)
     {
         using var docker = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("docker", ["exec", container, "bash", "-c", script])

@@ -40,6 +40,7 @@ public sealed class RunningDashboard : IAsyncLifetime
             ["BotBottle__StateRoot"] = _root.Combine("state"),
             ["BotBottle__ManifestPath"] = manifest,
             ["BotBottle__Jobs__PollInterval"] = "00:00:00.050",
+            ["BotBottle__WorkerApi__Token"] = WorkerToken,
         });
         Web = StartWeb(null);
         await Task.WhenAll(Worker.WaitUntilAliveAsync(TimeSpan.FromSeconds(60)), Web.WaitUntilAliveAsync(TimeSpan.FromSeconds(60)));
@@ -59,7 +60,11 @@ public sealed class RunningDashboard : IAsyncLifetime
         ["BotBottle__Auth__TeamSecret"] = TeamSecret,
         ["BotBottle__Auth__ApiToken"] = ApiToken,
         ["BotBottle__Ollama__Url"] = Ollama.Url.ToString(),
+        ["BotBottle__WorkerApi__Url"] = Worker.Url.ToString(),
+        ["BotBottle__WorkerApi__Token"] = WorkerToken,
     }, url);
+
+    private const string WorkerToken = "worker-token-for-tests";
 
     public const string ApiToken = "dashboard-test-token";
 
