@@ -31,6 +31,7 @@ builder.Services.AddMudServices();
 builder.Services.AddSingleton<BottleList>();
 builder.Services.AddSingleton<BottleFeed>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<BottleFeed>());
+builder.Services.AddHostedService<BottlesHubRelay>();
 
 var app = builder.Build();
 
@@ -45,6 +46,7 @@ app.MapTranscriptDownloads();
 app.MapGiteaWebhook();
 app.MapSignIn();
 app.MapStaticAssets().AllowAnonymous();
+app.MapHub<BottlesHub>(BottlesHub.Path);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.WarnIfWebhooksAreUnconfigured();
 

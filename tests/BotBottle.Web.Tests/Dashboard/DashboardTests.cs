@@ -14,10 +14,12 @@ public sealed class DashboardTests(RunningDashboard stack)
 
         using var page = await http.GetAsync(new Uri("/", UriKind.Relative));
         using var hub = await http.PostAsync(new Uri("/_blazor/negotiate?negotiateVersion=1", UriKind.Relative), null);
+        using var rowsHub = await http.PostAsync(new Uri("/hubs/bottles/negotiate?negotiateVersion=1", UriKind.Relative), null);
 
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
         Assert.StartsWith("/signin", page.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
         Assert.NotEqual(HttpStatusCode.OK, hub.StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, rowsHub.StatusCode);
     }
 
     [Fact]
@@ -269,6 +271,52 @@ public sealed class DashboardTests(RunningDashboard stack)
         }
 
         return "";
+    }
+
+    [Fact]
+    public async Task Rows_reconnect_after_a_Web_restart_and_catch_up_without_a_page_reload()
+    {
+        var page = await stack.SignedInPageAsync("rio");
+        using var api = new HttpClient { BaseAddress = stack.Web.Url };
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", RunningDashboard.ApiToken);
+        using (var launched = await api.PostAsync(new Uri("/api/bottles", UriKind.Relative), System.Net.Http.Json.JsonContent.Create(new { agent = "shell", label = "before restart", color = "blue" })))
+        {
+            launched.EnsureSuccessStatusCode();
+        }
+
+        var before = page.Locator(".agent-label", new() { HasTextString = "before restart" });
+        await Assertions.Expect(before).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        var beforeSlug = (await before.GetAttributeAsync("data-slug"))!;
+        await page.EvaluateAsync("() => window.__sameDocument = 'still here'");
+
+        // While the Web is down the Worker stops that bottle: the open page must learn of it on its own.
+        await stack.RestartWebAsync(async () =>
+        {
+            var teardown = new BotBottle.Core.Jobs.BottleJob { JobId = BotBottle.Core.Jobs.BottleJob.NewJobId(), Kind = BotBottle.Core.Jobs.JobKind.Teardown, Slug = beforeSlug, RequestedBy = "test" };
+            await stack.Redis.Connection.GetDatabase().StreamAddAsync(
+                BotBottle.Core.Jobs.QueueNames.JobStream, BotBottle.Core.Jobs.QueueNames.PayloadField, BotBottle.Core.Jobs.BotBottleJson.Serialize(teardown));
+            await Assertions.Expect(page.GetByTestId("rows-connection")).ToHaveTextAsync("reconnecting…", new() { Timeout = 30_000 });
+        });
+
+        await Assertions.Expect(before).ToHaveCountAsync(0, new() { Timeout = 60_000 });
+        using var api2 = new HttpClient { BaseAddress = stack.Web.Url };
+        api2.DefaultRequestHeaders.Authorization = api.DefaultRequestHeaders.Authorization;
+        using (var launched = await api2.PostAsync(new Uri("/api/bottles", UriKind.Relative), System.Net.Http.Json.JsonContent.Create(new { agent = "shell", label = "after restart", color = "cyan" })))
+        {
+            launched.EnsureSuccessStatusCode();
+        }
+
+        var after = page.Locator(".agent-label", new() { HasTextString = "after restart" });
+        await Assertions.Expect(after).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(page.GetByTestId("rows-connection")).ToHaveTextAsync("live");
+        Assert.Equal("still here", await page.EvaluateAsync<string>("() => window.__sameDocument"));
+        await page.ScreenshotAsync(new() { Path = Path.Combine(stack.ArtifactsDirectory, "after-web-restart.png"), FullPage = true });
+
+        // The table's own buttons work without the old circuit: they go through the rows hub.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stop after restart" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm stopping after restart" }).ClickAsync();
+        await Assertions.Expect(after).ToHaveCountAsync(0, new() { Timeout = 60_000 });
+        Assert.Equal("still here", await page.EvaluateAsync<string>("() => window.__sameDocument"));
     }
 
     private static async Task DockerExecAsync(string container, string script)

@@ -54,6 +54,17 @@ public sealed class RunningDashboard : IAsyncLifetime
         });
     }
 
+    /// <summary>Stops the Web process, runs <paramref name="whileDown"/>, and starts it again on the same address.</summary>
+    public async Task RestartWebAsync(Func<Task> whileDown)
+    {
+        ArgumentNullException.ThrowIfNull(whileDown);
+        var url = Web.Url;
+        await Web.DisposeAsync();
+        await whileDown();
+        Web = StartWeb(url);
+        await Web.WaitUntilAliveAsync(TimeSpan.FromSeconds(60));
+    }
+
     private ServiceProcess StartWeb(Uri? url) => ServiceProcess.Start("BotBottle.Web.dll", new Dictionary<string, string>
     {
         ["ConnectionStrings__redis"] = Redis.ConnectionString,
