@@ -6,7 +6,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
-image=${EGRESS_IMAGE:-botbottle/egress:squid-5.7}
+image=${EGRESS_IMAGE:-botbottle/egress:squid-5.7-r2}
 if image_exists "$image"; then echo "image $image: present"; exit 0; fi
 
 echo "image $image: debootstrap bookworm with squid (about a minute)"

@@ -51,5 +51,5 @@ public static class CredentialPatterns
 
     /// <summary>The patterns as the proxy's scanner reads them: one "name TAB pattern" line each.</summary>
     public static string ToScannerFile() =>
-        string.Join('\n', All.Select(p => $"{p.Name}\t{p.Pattern}"));
+        string.Concat(All.Select(p => $"{p.Name}\t{p.Pattern}\n"));
 }

@@ -12,6 +12,22 @@ public sealed record EgressDenial(
     EgressDenialReason Reason,
     string? Credential = null)
 {
+    public const string WithheldHost = "(host name withheld: it holds a credential)";
+
+    /// <summary>
+    /// The denial the proxy logged, classified: a credential the proxy matched, or one carried in the
+    /// host name itself (which is then withheld, so it goes no further), or else by the policy.
+    /// </summary>
+    public static EgressDenial FromProxy(string slug, DateTimeOffset at, string method, string host, int port, string? proxyCredential, EgressPolicy? policy)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var hostCredential = CredentialPatterns.FindIn(host)?.Name;
+        var credential = proxyCredential ?? hostCredential;
+        var reason = credential is not null ? EgressDenialReason.Credential
+            : policy?.ClassifyDenial(host, port, null) ?? EgressDenialReason.NotAllowlisted;
+        return new EgressDenial(slug, at, method, hostCredential is null ? host : WithheldHost, port, reason, credential);
+    }
+
     public string Destination => string.Create(CultureInfo.InvariantCulture, $"{Host}:{Port}");
 
     /// <summary>What the dashboard and the CLI show: "denied CONNECT evil.example:443: not on the allowlist".</summary>

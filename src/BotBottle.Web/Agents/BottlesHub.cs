@@ -26,21 +26,52 @@ public sealed class BottlesHub(BottleFeed feed, JobSubmitter jobs) : Hub
     }
 }
 
-/// <summary>Forwards every change of the bottle feed to all connected browsers.</summary>
-public sealed class BottlesHubRelay(BottleFeed feed, IHubContext<BottlesHub> hub) : IHostedService
+/// <summary>
+/// Forwards changes of the bottle feed to all connected browsers, one send at a time: whole
+/// snapshots, taken when sent, so a burst of changes collapses into one message and an older
+/// snapshot can never arrive after a newer one.
+/// </summary>
+public sealed partial class BottlesHubRelay(BottleFeed feed, IHubContext<BottlesHub> hub, ILogger<BottlesHubRelay> logger) : BackgroundService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    private readonly System.Threading.Channels.Channel<bool> _changes =
+        System.Threading.Channels.Channel.CreateBounded<bool>(new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
+
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
-        feed.Changed += Push;
-        return Task.CompletedTask;
+        feed.Changed += OnChanged;
+        return base.StartAsync(cancellationToken);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public override Task StopAsync(CancellationToken cancellationToken)
     {
-        feed.Changed -= Push;
-        return Task.CompletedTask;
+        feed.Changed -= OnChanged;
+        return base.StopAsync(cancellationToken);
     }
 
-    // Whole snapshots, not deltas: a handful of rows, and a browser that missed one message is right again with the next.
-    private void Push() => _ = hub.Clients.All.SendAsync(BottlesHub.RowsMessage, feed.Rows.Select(AgentRow.From).ToList());
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var _ in _changes.Reader.ReadAllAsync(stoppingToken))
+            {
+                try
+                {
+                    await hub.Clients.All.SendAsync(BottlesHub.RowsMessage, feed.Rows.Select(AgentRow.From).ToList(), stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Browsers ask for the rows again when they reconnect; the next change sends them anyway.
+                    LogSendFailed(logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void OnChanged() => _changes.Writer.TryWrite(true);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not push the agents table to the browsers")]
+    private static partial void LogSendFailed(ILogger logger, Exception exception);
 }

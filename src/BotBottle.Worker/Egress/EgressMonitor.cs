@@ -4,6 +4,7 @@ using System.Text;
 using BotBottle.Core.Egress;
 using BotBottle.Core.Events;
 using BotBottle.Core.Jobs;
+using BotBottle.Core.Manifest;
 using BotBottle.Worker.Events;
 using BotBottle.Worker.Manifests;
 using Docker.DotNet;
@@ -115,9 +116,7 @@ public sealed partial class EgressMonitor(
 
     private async Task RecordAsync(string slug, SquidLogEntry entry)
     {
-        var reason = policies.For(slug, manifests.Load())?.Policy.ClassifyDenial(entry.Host, entry.Port, entry.Credential)
-            ?? (entry.Credential is null ? EgressDenialReason.NotAllowlisted : EgressDenialReason.Credential);
-        var denial = new EgressDenial(slug, entry.At, entry.Method, entry.Host, entry.Port, reason, entry.Credential);
+        var denial = EgressDenial.FromProxy(slug, entry.At, entry.Method, entry.Host, entry.Port, entry.Credential, PolicyOf(slug));
         var db = redis.GetDatabase();
         var count = await db.HashIncrementAsync(QueueNames.EgressDenied, slug);
         await db.HashSetAsync(QueueNames.EgressSeen, slug, entry.UnixMilliseconds);
@@ -127,6 +126,19 @@ public sealed partial class EgressMonitor(
         };
         await events.PublishAsync(new BottleEvent(BottleEventKind.EgressDenied, slug, null, entry.At, denial.Describe(), data));
         LogDenied(logger, slug, denial.Method, denial.Destination, denial.Reason);
+    }
+
+    /// <summary>The bottle's policy from the manifest as it is; null when it cannot be had (an invalid manifest while being edited).</summary>
+    private EgressPolicy? PolicyOf(string slug)
+    {
+        try
+        {
+            return policies.For(slug, manifests.Load())?.Policy;
+        }
+        catch (Exception ex) when (ex is ManifestException or IOException or Core.State.CorruptMetadataException)
+        {
+            return null;
+        }
     }
 
     private async Task<long> LastCountedAsync(string slug)

@@ -22,9 +22,30 @@ public sealed partial class EgressPolicyReloader(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var seen = ManifestStamp();
+        // Nothing seen yet: the first pass applies the manifest as it is now, which covers changes
+        // made while this Worker was down.
+        (DateTime, long)? applied = null;
         while (!stoppingToken.IsCancellationRequested)
         {
+            var stamp = ManifestStamp();
+            if (stamp != applied)
+            {
+                try
+                {
+                    await ReloadAllAsync(stoppingToken);
+                    applied = stamp;
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception ex)
+                {
+                    // A failure must not stop the Worker (a background service's exception would); the next pass retries.
+                    LogPassFailed(logger, ex);
+                }
+            }
+
             try
             {
                 await Task.Delay(options.Value.MonitorInterval, clock, stoppingToken);
@@ -33,15 +54,6 @@ public sealed partial class EgressPolicyReloader(
             {
                 break;
             }
-
-            var stamp = ManifestStamp();
-            if (stamp == seen)
-            {
-                continue;
-            }
-
-            seen = stamp;
-            await ReloadAllAsync(stoppingToken);
         }
     }
 
@@ -66,21 +78,26 @@ public sealed partial class EgressPolicyReloader(
                 ["label"] = new Dictionary<string, bool> { [EgressSidecars.ForLabel] = true },
             },
         }, cancellationToken);
+        var failed = 0;
         foreach (var slug in sidecarList.Select(c => c.Labels[EgressSidecars.ForLabel]))
         {
-            if (policies.For(slug, manifest) is not { } current)
-            {
-                continue;
-            }
-
             try
             {
-                await sidecars.ReloadAsync(slug, current.Network, current.Policy, cancellationToken);
+                if (policies.For(slug, manifest) is { } current)
+                {
+                    await sidecars.ReloadAsync(slug, current.Network, current.Policy, cancellationToken);
+                }
             }
-            catch (Exception ex) when (ex is DockerApiException or InvalidOperationException or HttpRequestException or IOException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                failed++;
                 LogReloadFailed(logger, slug, ex);
             }
+        }
+
+        if (failed > 0)
+        {
+            throw new InvalidOperationException($"the new egress policy could not be applied to {failed} bottle(s); retrying");
         }
     }
 
@@ -92,6 +109,9 @@ public sealed partial class EgressPolicyReloader(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The manifest changed but is invalid; egress policies stay as they were: {Error}")]
     private static partial void LogManifestInvalid(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Egress policy pass failed; it is retried shortly")]
+    private static partial void LogPassFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not apply the new egress policy to {Slug}")]
     private static partial void LogReloadFailed(ILogger logger, string slug, Exception exception);

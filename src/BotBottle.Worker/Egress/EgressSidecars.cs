@@ -29,11 +29,12 @@ public sealed partial class EgressSidecars(
     private readonly SemaphoreSlim _outsideGate = new(1, 1);
     private OutsideNetwork? _outside;
 
-    private const string ReconfigureScript = $"""
+    private const string ReconfigureScript = $$"""
         set -e
-        /usr/sbin/squid -k parse -f {SquidConfig.ConfigPath}.next 2>&1 | grep -E 'FATAL|ERROR' && exit 1
-        mv {SquidConfig.PatternsPath}.next {SquidConfig.PatternsPath}
-        mv {SquidConfig.ConfigPath}.next {SquidConfig.ConfigPath}
+        out=$(/usr/sbin/squid -k parse -f {{SquidConfig.ConfigPath}}.next 2>&1) || { echo "$out"; exit 1; }
+        if echo "$out" | grep -qE 'FATAL|ERROR'; then echo "$out"; exit 1; fi
+        mv {{SquidConfig.PatternsPath}}.next {{SquidConfig.PatternsPath}}
+        mv {{SquidConfig.ConfigPath}}.next {{SquidConfig.ConfigPath}}
         kill -HUP 1
         """;
 
@@ -77,7 +78,7 @@ public sealed partial class EgressSidecars(
         }
 
         await docker.Containers.StartContainerAsync(name, new ContainerStartParameters(), cancellationToken);
-        await WaitUntilListeningAsync(slug, cancellationToken);
+        await WaitUntilListeningAsync(slug, alreadyListening: 0, cancellationToken);
     }
 
     private CreateContainerParameters Parameters(string slug, BottleNetwork network, EgressPolicy policy, OutsideNetwork outside) => new()
@@ -121,6 +122,7 @@ public sealed partial class EgressSidecars(
         archive.AddFile(Path.GetFileName(SquidConfig.ConfigPath) + ".next", SquidConfig.Render(policy, Placement(network, outside)));
         archive.AddFile(Path.GetFileName(SquidConfig.PatternsPath) + ".next", CredentialPatterns.ToScannerFile());
         var name = ContainerName(slug);
+        var listening = ListeningCount(await LogTextAsync(name, cancellationToken));
         await docker.Containers.ExtractArchiveToContainerAsync(
             name, new ContainerPathStatParameters { Path = Path.GetDirectoryName(SquidConfig.ConfigPath)! }, archive.Finish(), cancellationToken);
         var exec = await docker.Exec.ExecCreateContainerAsync(name, new ContainerExecCreateParameters
@@ -144,6 +146,8 @@ public sealed partial class EgressSidecars(
             throw new InvalidOperationException($"the egress proxy of {slug} refused its new configuration (exit {inspect.ExitCode}): {LastLines(output)}");
         }
 
+        // Squid closes and reopens its port while it reconfigures; the new policy holds once it listens again.
+        await WaitUntilListeningAsync(slug, listening, cancellationToken);
         LogReloaded(logger, slug, policy.Allowed.Count);
     }
 
@@ -190,7 +194,7 @@ public sealed partial class EgressSidecars(
     /// Squid says so on its log once it listens; polling the log avoids needing a route to the
     /// bottle's network (the host has none: the bridge carries no host address).
     /// </summary>
-    private async Task WaitUntilListeningAsync(string slug, CancellationToken cancellationToken)
+    private async Task WaitUntilListeningAsync(string slug, int alreadyListening, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.ReadyTimeout);
@@ -200,7 +204,7 @@ public sealed partial class EgressSidecars(
             while (true)
             {
                 var log = await LogTextAsync(name, timeout.Token);
-                if (log.Contains("Accepting HTTP Socket connections", StringComparison.Ordinal))
+                if (ListeningCount(log) > alreadyListening)
                 {
                     return;
                 }
@@ -226,6 +230,18 @@ public sealed partial class EgressSidecars(
             container, tty: false, new ContainerLogsParameters { ShowStderr = true, ShowStdout = false }, cancellationToken);
         var (_, stderr) = await stream.ReadOutputToEndAsync(cancellationToken);
         return stderr;
+    }
+
+    private static int ListeningCount(string log)
+    {
+        const string listening = "Accepting HTTP Socket connections";
+        var count = 0;
+        for (var at = log.IndexOf(listening, StringComparison.Ordinal); at >= 0; at = log.IndexOf(listening, at + listening.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private static string LastLines(string log) =>

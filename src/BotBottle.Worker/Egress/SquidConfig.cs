@@ -78,6 +78,9 @@ public static class SquidConfig
             return conf.ToString();
         }
 
+        // The credential check comes first so that a credential is reported as one even on its way
+        // to a host that is not allowlisted (where it is refused anyway).
+        Line(conf, exempt is null ? "http_access deny credential" : $"http_access deny !{exempt} credential");
         Line(conf, $"http_access deny !{allowlisted}");
         Line(conf, "http_access deny to_forbidden");
         if (placement.HostAddresses.Count > 0)
@@ -85,7 +88,6 @@ public static class SquidConfig
             Line(conf, "http_access deny to_host !host_alias");
         }
 
-        Line(conf, exempt is null ? "http_access deny credential" : $"http_access deny !{exempt} credential");
         Line(conf, $"http_access allow {allowlisted}");
         Line(conf, "http_access deny all");
         return conf.ToString();

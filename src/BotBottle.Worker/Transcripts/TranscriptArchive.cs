@@ -7,10 +7,13 @@ namespace BotBottle.Worker.Transcripts;
 /// <summary>
 /// A bottle's transcript snapshot as one .tar.gz: its metadata.json and the harness state copied
 /// out after each run (<c>transcript/</c>). Links are left out: the snapshot was written by the
-/// agent, and a link could point anywhere on this host.
+/// agent, and a link could point anywhere on this host. So are the harnesses' credential files.
 /// </summary>
 public static class TranscriptArchive
 {
+    /// <summary>Where harnesses keep logins and API keys inside their state directories.</summary>
+    private static readonly string[] CredentialFiles = [".credentials.json", "auth.json", "credentials.json"];
+
     public static string FileName(string slug) => $"botbottle-{slug}-transcript.tar.gz";
 
     public static async Task WriteAsync(string bottleDirectory, Stream output, CancellationToken cancellationToken)
@@ -35,10 +38,17 @@ public static class TranscriptArchive
             AttributesToSkip = FileAttributes.ReparsePoint,
             IgnoreInaccessible = true,
         });
-        foreach (var file in files.Order(StringComparer.Ordinal))
+        foreach (var file in files.Where(f => !CredentialFiles.Contains(Path.GetFileName(f), StringComparer.OrdinalIgnoreCase)).Order(StringComparer.Ordinal))
         {
             var name = Path.GetRelativePath(bottleDirectory, file).Replace(Path.DirectorySeparatorChar, '/');
-            await tar.WriteEntryAsync(file, name, cancellationToken);
+            try
+            {
+                await tar.WriteEntryAsync(file, name, cancellationToken);
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                // A snapshot being replaced right now: the file went with the old copy.
+            }
         }
     }
 }

@@ -51,8 +51,11 @@ public sealed class CredentialPatternsTests
     [Fact]
     public void Scanner_file_has_one_named_pattern_per_line()
     {
-        var lines = CredentialPatterns.ToScannerFile().Split('\n');
+        var file = CredentialPatterns.ToScannerFile();
+        var lines = file.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
+        // The last line needs its newline too: a shell `read` loop skips an unterminated one.
+        Assert.EndsWith("\n", file, StringComparison.Ordinal);
         Assert.Equal(CredentialPatterns.All.Count, lines.Length);
         Assert.All(lines, line => Assert.Equal(2, line.Split('\t').Length));
     }

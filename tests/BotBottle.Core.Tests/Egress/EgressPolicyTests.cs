@@ -83,6 +83,27 @@ public sealed class EgressPolicyTests
     }
 
     [Fact]
+    public void A_credential_in_the_host_name_is_withheld_and_reported_as_a_credential()
+    {
+        var denial = EgressDenial.FromProxy("ab12", DateTimeOffset.UnixEpoch, "GET", "ghp_abcdefghijklmnopqrstuvwxyz0123456789.evil.example.com", 80, null, null);
+
+        Assert.Equal(EgressDenialReason.Credential, denial.Reason);
+        Assert.Equal("github-token", denial.Credential);
+        Assert.DoesNotContain("ghp_", denial.Describe(), StringComparison.Ordinal);
+        Assert.DoesNotContain("ghp_", string.Join(' ', denial.ToEventData().Values), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_denial_the_proxy_logged_is_classified_by_the_policy()
+    {
+        var policy = EgressPolicy.For(Agent(Harness.Claude, "pypi.org"), [], []);
+
+        Assert.Equal(EgressDenialReason.ForbiddenAddress, EgressDenial.FromProxy("ab12", default, "GET", "pypi.org", 443, null, policy).Reason);
+        Assert.Equal(EgressDenialReason.NotAllowlisted, EgressDenial.FromProxy("ab12", default, "GET", "evil.example.com", 443, null, policy).Reason);
+        Assert.Equal(EgressDenialReason.Credential, EgressDenial.FromProxy("ab12", default, "GET", "pypi.org", 443, "aws-access-key-id", policy).Reason);
+    }
+
+    [Fact]
     public void A_denial_describes_the_destination_and_reason_but_never_the_credential()
     {
         var denial = new EgressDenial("ab12", DateTimeOffset.UnixEpoch, "CONNECT", "pypi.org", 443, EgressDenialReason.Credential, "github-token");

@@ -274,6 +274,21 @@ public sealed class DockerBottleBackendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_launch_whose_proxy_cannot_start_fails_clearly_and_leaves_nothing_running()
+    {
+        await using var bottles = new BottleHarness(Manifest);
+        bottles.Egress.Image = "botbottle/egress:does-not-exist";
+        var spec = new BottleSpec(bottles.Manifest, "shell", false, "/home/operator/project", "test", "", "");
+        var bottle = await bottles.Backend.PrepareAsync(spec, WorkspaceSource.Empty, default);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => bottles.Backend.LaunchAsync(bottle, default));
+
+        Assert.Contains("build/images/egress.sh", error.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<DockerContainerNotFoundException>(() => bottles.Docker.Containers.InspectContainerAsync(DockerNames.Container(bottle.Slug)));
+        Assert.Empty(await bottles.Backend.EnumerateAsync(default));
+    }
+
+    [Fact]
     public async Task Teardown_removes_the_egress_proxy_with_the_bottle()
     {
         var bottle = await LaunchAsync("shell");

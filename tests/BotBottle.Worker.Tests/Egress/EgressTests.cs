@@ -92,6 +92,8 @@ public sealed class EgressTests(EgressWorld world) : IClassFixture<EgressWorld>
 
         var dns = await ExecAsync(world.Probe, "getent hosts allowed.botbottle.test || echo unresolved");
         Assert.Equal("unresolved", dns.StandardOutput.Trim());
+        var ipv6 = await ExecAsync(world.Probe, "cat /proc/sys/net/ipv6/conf/all/disable_ipv6");
+        Assert.Equal("1", ipv6.StandardOutput.Trim());
     }
 
     [Fact]
@@ -148,6 +150,9 @@ public sealed class EgressTests(EgressWorld world) : IClassFixture<EgressWorld>
         var after = await world.Bottles.Docker.Containers.InspectContainerAsync(container);
         Assert.Equal(before.State.StartedAt, after.State.StartedAt);
         Assert.True(after.State.Running);
+        // The reloaded scanner still knows every pattern, the last one in its file included.
+        var lastPattern = Uri.EscapeDataString(CredentialSamples.All[^1].Text);
+        Assert.StartsWith("HTTP/1.1 403", await GetAsync($"http://late.botbottle.test:8080/?k={lastPattern}"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class SquidConfigTests
     }
 
     [Fact]
-    public void Forbidden_addresses_and_credentials_are_checked_before_anything_is_allowed()
+    public void Credentials_then_the_allowlist_then_forbidden_addresses_are_checked_before_anything_is_allowed()
     {
         var conf = Lines(SquidConfig.Render(Policy(["pypi.org", "api.anthropic.com:443"], ["api.anthropic.com:443"]), Placement));
 
@@ -53,10 +53,10 @@ public sealed class SquidConfigTests
         Assert.Equal(
         [
             "http_access deny !from_bottle",
+            "http_access deny !exempted credential",
             "http_access deny !allowed",
             "http_access deny to_forbidden",
             "http_access deny to_host !host_alias",
-            "http_access deny !exempted credential",
             "http_access allow allowed",
             "http_access deny all",
         ], rules);

@@ -7,10 +7,10 @@ window.botbottleRows = (() => {
   let table = null;
   let confirming = null;
 
-  function setState(state) {
+  function setState(state, problem) {
     document.querySelectorAll('[data-rows-connection]').forEach(e => {
       e.dataset.state = state;
-      e.textContent = state === 'live' ? 'live' : 'reconnecting…';
+      e.textContent = problem || (state === 'live' ? 'live' : 'reconnecting…');
     });
   }
 
@@ -32,7 +32,15 @@ window.botbottleRows = (() => {
     const cell = el('td', { class: 'mud-table-cell' });
     if (confirming === row.slug) {
       const confirm = el('button', { type: 'button', class: 'rows-button danger', 'aria-label': `Confirm stopping ${row.label}` }, 'Confirm stop');
-      confirm.onclick = async () => { confirming = null; render(); await connection.invoke('Stop', row.slug); };
+      confirm.onclick = async () => {
+        confirming = null;
+        render();
+        try {
+          await connection.invoke('Stop', row.slug);
+        } catch {
+          setState('reconnecting', `Could not stop ${row.label}: not connected. Try again once the table is live.`);
+        }
+      };
       const cancel = el('button', { type: 'button', class: 'rows-button' }, 'Cancel');
       cancel.onclick = () => { confirming = null; render(); };
       cell.append(confirm, cancel);
@@ -75,19 +83,27 @@ window.botbottleRows = (() => {
   }
 
   async function catchUp() {
-    rows = await connection.invoke('Rows');
-    setState('live');
-    render();
+    try {
+      rows = await connection.invoke('Rows');
+      setState('live');
+      render();
+    } catch {
+      // Connected but the rows did not come: ask again shortly rather than show a stale table as live.
+      setState('reconnecting');
+      setTimeout(() => connection.state === 'Connected' && catchUp(), 2000);
+    }
   }
 
   async function start() {
     try {
       await connection.start();
-      await catchUp();
     } catch {
       setState('reconnecting');
       setTimeout(start, 2000);
+      return;
     }
+
+    await catchUp();
   }
 
   function connect() {

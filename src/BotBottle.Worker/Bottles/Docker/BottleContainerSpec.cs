@@ -45,6 +45,13 @@ public static class BottleContainerSpec
                 PidsLimit = agent.Limits.Pids,
                 Binds = [],
                 Mounts = [],
+                // IPv6 link-local addresses would reach the sidecar's and the bridge's interfaces
+                // around the IPv4 rules; the bottle needs none of it.
+                Sysctls = new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["net.ipv6.conf.all.disable_ipv6"] = "1",
+                    ["net.ipv6.conf.default.disable_ipv6"] = "1",
+                },
             },
             NetworkingConfig = new NetworkingConfig
             {

@@ -100,14 +100,26 @@ public sealed partial class DockerBottleBackend(
         new RuntimeRecord(container.ID, network.Name, bottle.Agent.Image, BottleServices.Of(bottle.Agent), network.Subnet,
             [.. apis.Select(r => r.ToString())], [.. bottle.ExtraEgress.Select(r => r.ToString())]).Write(bottle.StateDirectory);
 
-        // Copied in after the start: a running container's filesystem is already mounted, a created
-        // one's is mounted just for the copy, which costs more than the copy. The bottle only idles
-        // until the harness is exec'd, and that happens after launch returns.
-        await using var files = await BottleFilesAsync(bottle, cancellationToken);
-        await docker.Containers.StartContainerAsync(container.ID, new ContainerStartParameters(), cancellationToken);
-        await docker.Containers.ExtractArchiveToContainerAsync(
-            container.ID, new ContainerPathStatParameters { Path = AgentPaths.Home }, files, cancellationToken);
-        await proxy;
+        try
+        {
+            // Copied in after the start: a running container's filesystem is already mounted, a created
+            // one's is mounted just for the copy, which costs more than the copy. The bottle only idles
+            // until the harness is exec'd, and that happens after launch returns.
+            await using var files = await BottleFilesAsync(bottle, cancellationToken);
+            await docker.Containers.StartContainerAsync(container.ID, new ContainerStartParameters(), cancellationToken);
+            await docker.Containers.ExtractArchiveToContainerAsync(
+                container.ID, new ContainerPathStatParameters { Path = AgentPaths.Home }, files, cancellationToken);
+            await proxy;
+        }
+        catch
+        {
+            // A bottle without its proxy (or half started) must not stay up: remove all of it.
+            await Task.WhenAny(proxy);
+            await RemoveContainerAndNetworkAsync(bottle.Slug, CancellationToken.None);
+            RuntimeRecord.Delete(bottle.StateDirectory);
+            throw;
+        }
+
         LogLaunched(logger, bottle.Slug, bottle.Agent.Key, BottleContainerSpec.Describe(bottle.Agent));
     }
 

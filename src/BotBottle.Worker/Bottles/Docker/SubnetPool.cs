@@ -19,9 +19,9 @@ public sealed class SubnetPool
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pool);
         var (network, poolPrefix) = ParseCidr(pool);
-        if (prefixLength < poolPrefix || prefixLength > 30)
+        if (prefixLength < poolPrefix || prefixLength > 29)
         {
-            throw new ArgumentOutOfRangeException(nameof(prefixLength), prefixLength, $"a bottle subnet must be between /{poolPrefix} and /30 inside {pool}");
+            throw new ArgumentOutOfRangeException(nameof(prefixLength), prefixLength, $"a bottle subnet must be between /{poolPrefix} and /29 inside {pool} (a bottle network holds the gateway, the egress proxy and the bottle)");
         }
 
         _prefix = prefixLength;
