@@ -285,7 +285,10 @@ public sealed class DockerBottleBackendTests : IAsyncLifetime
 
         Assert.Contains("build/images/egress.sh", error.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<DockerContainerNotFoundException>(() => bottles.Docker.Containers.InspectContainerAsync(DockerNames.Container(bottle.Slug)));
-        Assert.Empty(await bottles.Backend.EnumerateAsync(default));
+        await Assert.ThrowsAsync<DockerContainerNotFoundException>(() => bottles.Docker.Containers.InspectContainerAsync(EgressSidecars.ContainerName(bottle.Slug)));
+        // Other test classes run bottles on the same engine at the same time: look for this one only.
+        Assert.DoesNotContain(await bottles.Backend.EnumerateAsync(default), a => a.Slug == bottle.Slug);
+        Assert.Null(RuntimeRecord.TryRead(bottle.StateDirectory));
     }
 
     [Fact]
