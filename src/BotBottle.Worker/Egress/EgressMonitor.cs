@@ -22,6 +22,7 @@ namespace BotBottle.Worker.Egress;
 /// </summary>
 public sealed partial class EgressMonitor(
     IDockerClient docker,
+    EgressSidecars sidecars,
     IConnectionMultiplexer redis,
     IBottleEvents events,
     BottleEgressPolicies policies,
@@ -38,7 +39,7 @@ public sealed partial class EgressMonitor(
         {
             try
             {
-                foreach (var slug in await RunningSidecarsAsync(stoppingToken))
+                foreach (var slug in await sidecars.RunningAsync(stoppingToken))
                 {
                     if (!_following.TryGetValue(slug, out var follower) || follower.IsCompleted)
                     {
@@ -62,18 +63,6 @@ public sealed partial class EgressMonitor(
         }
 
         await Task.WhenAll(_following.Values).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-    }
-
-    private async Task<List<string>> RunningSidecarsAsync(CancellationToken cancellationToken)
-    {
-        var containers = await docker.Containers.ListContainersAsync(new ContainersListParameters
-        {
-            Filters = new Dictionary<string, IDictionary<string, bool>>
-            {
-                ["label"] = new Dictionary<string, bool> { [EgressSidecars.ForLabel] = true },
-            },
-        }, cancellationToken);
-        return [.. containers.Select(c => c.Labels[EgressSidecars.ForLabel])];
     }
 
     private async Task FollowAsync(string slug, CancellationToken cancellationToken)

@@ -12,7 +12,6 @@ namespace BotBottle.Worker.Egress;
 /// invalid manifest changes nothing (the error is logged) until it is fixed.
 /// </summary>
 public sealed partial class EgressPolicyReloader(
-    IDockerClient docker,
     EgressSidecars sidecars,
     BottleEgressPolicies policies,
     ManifestSource manifests,
@@ -71,15 +70,8 @@ public sealed partial class EgressPolicyReloader(
             return;
         }
 
-        var sidecarList = await docker.Containers.ListContainersAsync(new ContainersListParameters
-        {
-            Filters = new Dictionary<string, IDictionary<string, bool>>
-            {
-                ["label"] = new Dictionary<string, bool> { [EgressSidecars.ForLabel] = true },
-            },
-        }, cancellationToken);
         var failed = 0;
-        foreach (var slug in sidecarList.Select(c => c.Labels[EgressSidecars.ForLabel]))
+        foreach (var slug in await sidecars.RunningAsync(cancellationToken))
         {
             try
             {

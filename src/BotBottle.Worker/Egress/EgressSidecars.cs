@@ -1,5 +1,6 @@
 using System.Net;
 using BotBottle.Core.Egress;
+using BotBottle.Core.State;
 using BotBottle.Worker.Bottles;
 using BotBottle.Worker.Bottles.Docker;
 using Docker.DotNet;
@@ -19,7 +20,10 @@ public sealed partial class EgressSidecars(
     IOptions<BottleOptions> bottles,
     ILogger<EgressSidecars> logger) : IDisposable
 {
-    public const string ForLabel = "io.botbottle.egress-for";
+    /// <summary>Marks every sidecar, standby ones included; which bottle one serves is in its name.</summary>
+    public const string ForLabel = "io.botbottle.egress";
+
+    private const string NamePrefix = "botbottle-egress-";
 
     /// <summary>The sidecar's and the bottle's fixed addresses in the bottle's subnet (1 is the gateway).</summary>
     public const int ProxyOffset = 2;
@@ -40,7 +44,38 @@ public sealed partial class EgressSidecars(
 
     public void Dispose() => _outsideGate.Dispose();
 
-    public static string ContainerName(string slug) => $"botbottle-egress-{slug}";
+    public static string ContainerName(string slug) => NamePrefix + slug;
+
+    /// <summary>The slugs of the bottles whose sidecars are running on the engine (standby ones left out).</summary>
+    public async Task<IReadOnlyList<string>> RunningAsync(CancellationToken cancellationToken)
+    {
+        var containers = await docker.Containers.ListContainersAsync(new ContainersListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["label"] = new Dictionary<string, bool> { [ForLabel] = true },
+            },
+        }, cancellationToken);
+        return [.. containers
+            .SelectMany(c => c.Names)
+            .Select(name => name.TrimStart('/'))
+            .Where(name => name.StartsWith(NamePrefix, StringComparison.Ordinal))
+            .Select(name => name[NamePrefix.Length..])
+            .Where(Slug.IsValid)];
+    }
+
+    /// <summary>
+    /// Starts a sidecar on a spare network before any bottle needs it, denying everything; a launch
+    /// that takes the network adopts it (<see cref="StartAsync"/>) instead of waiting for a container
+    /// start, which on a Docker engine costs more than the rest of the launch.
+    /// </summary>
+    public async Task<BottleNetwork> StartStandbyAsync(BottleNetwork network, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var name = StandbyName(network.Name);
+        await StartContainerAsync(name, network, EgressPolicy.DenyAll, cancellationToken);
+        return network with { StandbyProxy = name };
+    }
 
     /// <summary>What a bottle on <paramref name="network"/> sets HTTP_PROXY and HTTPS_PROXY to.</summary>
     public string ProxyUrl(BottleNetwork network)
@@ -49,16 +84,37 @@ public sealed partial class EgressSidecars(
         return $"http://{SubnetPool.AddressIn(network.Subnet, ProxyOffset)}:{options.Value.ProxyPort}";
     }
 
-    /// <summary>Creates and starts the sidecar for <paramref name="slug"/>; returns once Squid accepts connections.</summary>
+    /// <summary>
+    /// The sidecar for <paramref name="slug"/>: the network's standby one renamed and given the
+    /// bottle's policy when there is one, else a new one. Returns once Squid accepts connections
+    /// under that policy.
+    /// </summary>
     public async Task StartAsync(string slug, BottleNetwork network, EgressPolicy policy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(network);
-        var outside = await OutsideNetworkAsync(cancellationToken);
-        var name = ContainerName(slug);
         await RemoveAsync(slug, cancellationToken);
+        if (network.StandbyProxy is { } standby)
+        {
+            await docker.Containers.RenameContainerAsync(standby, new ContainerRenameParameters { NewName = ContainerName(slug) }, cancellationToken);
+            await ReloadAsync(slug, network, policy, cancellationToken);
+            return;
+        }
+
+        await StartContainerAsync(ContainerName(slug), network, policy, cancellationToken);
+    }
+
+    /// <summary>Removes the standby sidecar of a spare network, by the network's name.</summary>
+    public Task RemoveStandbyOnAsync(string networkName, CancellationToken cancellationToken) =>
+        RemoveContainerAsync(StandbyName(networkName), cancellationToken);
+
+    private static string StandbyName(string networkName) => $"{NamePrefix}standby-{networkName}";
+
+    private async Task StartContainerAsync(string name, BottleNetwork network, EgressPolicy policy, CancellationToken cancellationToken)
+    {
+        var outside = await OutsideNetworkAsync(cancellationToken);
         try
         {
-            await docker.Containers.CreateContainerAsync(Parameters(slug, network, policy, outside), cancellationToken);
+            await docker.Containers.CreateContainerAsync(Parameters(name, network, policy, outside), cancellationToken);
         }
         catch (DockerImageNotFoundException)
         {
@@ -78,19 +134,19 @@ public sealed partial class EgressSidecars(
         }
 
         await docker.Containers.StartContainerAsync(name, new ContainerStartParameters(), cancellationToken);
-        await WaitUntilListeningAsync(slug, alreadyListening: 0, cancellationToken);
+        await WaitUntilListeningAsync(name, alreadyListening: 0, cancellationToken);
     }
 
-    private CreateContainerParameters Parameters(string slug, BottleNetwork network, EgressPolicy policy, OutsideNetwork outside) => new()
+    private CreateContainerParameters Parameters(string name, BottleNetwork network, EgressPolicy policy, OutsideNetwork outside) => new()
     {
-        Name = ContainerName(slug),
+        Name = name,
         Image = options.Value.Image,
         Env =
         [
             $"BOTBOTTLE_SQUID_CONF={SquidConfig.Render(policy, Placement(network, outside))}",
             $"BOTBOTTLE_CREDENTIAL_PATTERNS={CredentialPatterns.ToScannerFile()}",
         ],
-        Labels = new Dictionary<string, string>(StringComparer.Ordinal) { [ForLabel] = slug },
+        Labels = new Dictionary<string, string>(StringComparer.Ordinal) { [ForLabel] = "sidecar" },
         HostConfig = new HostConfig
         {
             NetworkMode = network.Name,
@@ -147,15 +203,17 @@ public sealed partial class EgressSidecars(
         }
 
         // Squid closes and reopens its port while it reconfigures; the new policy holds once it listens again.
-        await WaitUntilListeningAsync(slug, listening, cancellationToken);
+        await WaitUntilListeningAsync(name, listening, cancellationToken);
         LogReloaded(logger, slug, policy.Allowed.Count);
     }
 
-    public async Task RemoveAsync(string slug, CancellationToken cancellationToken)
+    public Task RemoveAsync(string slug, CancellationToken cancellationToken) => RemoveContainerAsync(ContainerName(slug), cancellationToken);
+
+    private async Task RemoveContainerAsync(string name, CancellationToken cancellationToken)
     {
         try
         {
-            await docker.Containers.RemoveContainerAsync(ContainerName(slug), new ContainerRemoveParameters { Force = true }, cancellationToken);
+            await docker.Containers.RemoveContainerAsync(name, new ContainerRemoveParameters { Force = true }, cancellationToken);
         }
         catch (DockerContainerNotFoundException)
         {
@@ -174,31 +232,57 @@ public sealed partial class EgressSidecars(
     /// The addresses the host answers on as far as this Worker can tell: the outside network's
     /// gateway and, when the Worker runs on the host itself, its interfaces' IPv4 addresses.
     /// </summary>
-    private static List<string> HostAddresses(OutsideNetwork outside)
+    private List<string> HostAddresses(OutsideNetwork outside)
     {
-        var addresses = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
-            .SelectMany(nic => nic.GetIPProperties().UnicastAddresses)
-            .Select(a => a.Address)
-            .Where(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
-            .Select(a => a.ToString())
-            .ToList();
+        var addresses = InterfaceAddresses().Where(a => !InBottlePool(a)).ToList();
+        var list = addresses.Select(a => a.ToString()).ToList();
         if (outside.Gateway is { Length: > 0 } gateway)
         {
-            addresses.Insert(0, gateway);
+            list.Insert(0, gateway);
         }
 
-        return [.. addresses.Distinct(StringComparer.Ordinal)];
+        return [.. list.Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The host's IPv4 interface addresses. .NET reads them from netlink and throws when an interface
+    /// vanishes mid-read, which happens here all the time (bridges come and go with bottles): retry.
+    /// </summary>
+    private static List<IPAddress> InterfaceAddresses()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return [.. System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+                    .SelectMany(nic => nic.GetIPProperties().UnicastAddresses)
+                    .Select(a => a.Address)
+                    .Where(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))];
+            }
+            catch (Exception ex) when (attempt < 5 && ex is ArgumentException or System.Net.NetworkInformation.NetworkInformationException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Bottle networks are refused wholesale (<see cref="BottleOptions.NetworkPool"/>); listing their gateways again only lengthens the config.</summary>
+    private bool InBottlePool(IPAddress address)
+    {
+        var slash = bottles.Value.NetworkPool.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0
+            && IPAddress.TryParse(bottles.Value.NetworkPool[..slash], out var network)
+            && int.TryParse(bottles.Value.NetworkPool[(slash + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var prefix)
+            && new IPNetwork(network, prefix).Contains(address);
     }
 
     /// <summary>
     /// Squid says so on its log once it listens; polling the log avoids needing a route to the
     /// bottle's network (the host has none: the bridge carries no host address).
     /// </summary>
-    private async Task WaitUntilListeningAsync(string slug, int alreadyListening, CancellationToken cancellationToken)
+    private async Task WaitUntilListeningAsync(string name, int alreadyListening, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.ReadyTimeout);
-        var name = ContainerName(slug);
         try
         {
             while (true)
@@ -212,7 +296,7 @@ public sealed partial class EgressSidecars(
                 var state = (await docker.Containers.InspectContainerAsync(name, timeout.Token)).State;
                 if (state is { Running: false })
                 {
-                    throw new InvalidOperationException($"the egress proxy of {slug} exited ({state.ExitCode}): {LastLines(log)}");
+                    throw new InvalidOperationException($"the egress proxy {name} exited ({state.ExitCode}): {LastLines(log)}");
                 }
 
                 await Task.Delay(TimeSpan.FromMilliseconds(25), timeout.Token);
@@ -220,7 +304,7 @@ public sealed partial class EgressSidecars(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"the egress proxy of {slug} did not start listening within {options.Value.ReadyTimeout.TotalSeconds:0} s");
+            throw new TimeoutException($"the egress proxy {name} did not start listening within {options.Value.ReadyTimeout.TotalSeconds:0} s");
         }
     }
 

@@ -292,6 +292,39 @@ public sealed class DockerBottleBackendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Spares_left_by_a_crashed_Worker_on_this_machine_are_given_back_at_start()
+    {
+        var orphan = await SpareNetworkAsync($"{Environment.MachineName}-{int.MaxValue - 7}");
+        var ours = await SpareNetworkAsync(BottleNetworks.ThisProcess);
+        await _bottles.Docker.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Name = $"botbottle-egress-standby-{orphan}",
+            Image = TestImages.AgentBase,
+            Cmd = ["sleep", "infinity"],
+            HostConfig = new HostConfig { NetworkMode = orphan },
+        });
+
+        await _bottles.Backend.SweepOrphansAsync(default);
+
+        await Assert.ThrowsAsync<DockerNetworkNotFoundException>(() => _bottles.Docker.Networks.InspectNetworkAsync(orphan));
+        await Assert.ThrowsAsync<DockerContainerNotFoundException>(() => _bottles.Docker.Containers.InspectContainerAsync($"botbottle-egress-standby-{orphan}"));
+        Assert.NotNull(await _bottles.Docker.Networks.InspectNetworkAsync(ours));
+        await _bottles.Docker.Networks.DeleteNetworkAsync(ours);
+    }
+
+    private async Task<string> SpareNetworkAsync(string owner)
+    {
+        var name = $"botbottle-net-test{Guid.NewGuid().ToString("N")[..6]}";
+        await _bottles.Docker.Networks.CreateNetworkAsync(new NetworksCreateParameters
+        {
+            Name = name,
+            Internal = true,
+            Labels = new Dictionary<string, string> { [BottleNetworks.OwnerLabel] = owner },
+        });
+        return name;
+    }
+
+    [Fact]
     public async Task Teardown_removes_the_egress_proxy_with_the_bottle()
     {
         var bottle = await LaunchAsync("shell");

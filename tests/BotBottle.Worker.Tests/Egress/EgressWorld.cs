@@ -63,10 +63,10 @@ public sealed class EgressWorld : IAsyncLifetime
         Neighbour = await LaunchAsync("neighbour");
 
         var policies = new BottleEgressPolicies(Bottles.State);
-        _monitor = new EgressMonitor(Bottles.Docker, Redis.Connection, Events, policies, Bottles.ManifestSource,
+        _monitor = new EgressMonitor(Bottles.Docker, Bottles.Sidecars, Redis.Connection, Events, policies, Bottles.ManifestSource,
             Options.Create(Bottles.Egress), TimeProvider.System, NullLogger<EgressMonitor>.Instance);
         await _monitor.StartAsync(default);
-        Reloader = new EgressPolicyReloader(Bottles.Docker, Bottles.Sidecars, policies, Bottles.ManifestSource,
+        Reloader = new EgressPolicyReloader(Bottles.Sidecars, policies, Bottles.ManifestSource,
             Options.Create(Bottles.Egress), TimeProvider.System, NullLogger<EgressPolicyReloader>.Instance);
     }
 

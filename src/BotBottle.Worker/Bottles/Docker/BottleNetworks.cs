@@ -10,15 +10,26 @@ namespace BotBottle.Worker.Bottles.Docker;
 /// starting the container itself, so a few are kept ready and a launch takes one; the pool refills
 /// in the background. Every network gets its own small subnet.
 /// </summary>
-public sealed partial class BottleNetworks(IDockerClient docker, BottleOptions options, ILogger logger) : IAsyncDisposable
+public sealed partial class BottleNetworks(
+    IDockerClient docker,
+    BottleOptions options,
+    ILogger logger,
+    Func<BottleNetwork, CancellationToken, Task<BottleNetwork>>? readySpare = null,
+    Func<string, CancellationToken, Task>? releaseSpare = null) : IAsyncDisposable
 {
     public const string PoolLabel = "io.botbottle.pool";
+
+    /// <summary>Which process made a network (machine-pid): spares of a Worker that died are found by it.</summary>
+    public const string OwnerLabel = "io.botbottle.owner";
+
+    public static string ThisProcess { get; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
     private readonly SubnetPool _subnets = new(options.NetworkPool, options.NetworkPrefixLength);
     private readonly SemaphoreSlim _createGate = new(1, 1);
     private readonly ConcurrentQueue<BottleNetwork> _spares = new();
     private readonly CancellationTokenSource _stopping = new();
     private int _refilling;
+    private Task _refill = Task.CompletedTask;
 
     /// <summary>A network for a new bottle: a ready one when there is one, else a fresh one.</summary>
     public async Task<BottleNetwork> TakeAsync(CancellationToken cancellationToken)
@@ -33,7 +44,7 @@ public sealed partial class BottleNetworks(IDockerClient docker, BottleOptions o
     {
         if (options.WarmNetworks > 0 && Interlocked.CompareExchange(ref _refilling, 1, 0) == 0)
         {
-            _ = Task.Run(RefillAsync);
+            _refill = Task.Run(RefillAsync);
         }
     }
 
@@ -42,7 +53,7 @@ public sealed partial class BottleNetworks(IDockerClient docker, BottleOptions o
     {
         while (_spares.Count < options.WarmNetworks)
         {
-            _spares.Enqueue(await CreateAsync(cancellationToken));
+            _spares.Enqueue(await CreateSpareAsync(cancellationToken));
         }
     }
 
@@ -63,13 +74,94 @@ public sealed partial class BottleNetworks(IDockerClient docker, BottleOptions o
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
+        // A refill finishing after the drain below would leave its network (and proxy) behind.
+        await _refill.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         while (_spares.TryDequeue(out var spare))
         {
+            if (releaseSpare is not null)
+            {
+                await releaseSpare(spare.Name, CancellationToken.None);
+            }
+
             await DeleteAsync(spare.Name, CancellationToken.None);
         }
 
         _stopping.Dispose();
         _createGate.Dispose();
+    }
+
+    /// <summary>
+    /// Removes the spare networks (and their standby proxies) of Worker processes on this machine that
+    /// are gone: a Worker that crashed never gave its spares back. Networks still in use by a bottle
+    /// are left alone (Docker refuses to delete them); other machines' are not this Worker's to judge.
+    /// </summary>
+    public async Task SweepOrphansAsync(Func<string, CancellationToken, Task> removeStandbyOn, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(removeStandbyOn);
+        var networks = await docker.Networks.ListNetworksAsync(new NetworksListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [OwnerLabel] = true } },
+        }, cancellationToken);
+        foreach (var network in networks.Where(n => IsDeadProcessOnThisMachine(n.Labels[OwnerLabel])))
+        {
+            await removeStandbyOn(network.Name, cancellationToken);
+            try
+            {
+                await docker.Networks.DeleteNetworkAsync(network.ID, cancellationToken);
+                LogSwept(logger, network.Name);
+            }
+            catch (DockerApiException)
+            {
+                // A bottle of the dead Worker still runs on it; its teardown deletes the network.
+            }
+        }
+    }
+
+    private static bool IsDeadProcessOnThisMachine(string owner)
+    {
+        var dash = owner.LastIndexOf('-');
+        if (dash <= 0 || owner[..dash] != Environment.MachineName
+            || !int.TryParse(owner[(dash + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var pid)
+            || pid == Environment.ProcessId)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>A network for the pool, readied further by the owner (its egress proxy started), or given back on failure.</summary>
+    private async Task<BottleNetwork> CreateSpareAsync(CancellationToken cancellationToken)
+    {
+        var network = await CreateAsync(cancellationToken);
+        if (readySpare is null)
+        {
+            return network;
+        }
+
+        try
+        {
+            return await readySpare(network, cancellationToken);
+        }
+        catch
+        {
+            // By the network's name: a start cut short may have created the proxy without saying so.
+            if (releaseSpare is not null)
+            {
+                await releaseSpare(network.Name, CancellationToken.None);
+            }
+
+            await DeleteAsync(network.Name, CancellationToken.None);
+            throw;
+        }
     }
 
     private async Task RefillAsync()
@@ -138,6 +230,7 @@ public sealed partial class BottleNetworks(IDockerClient docker, BottleOptions o
         {
             [DockerNames.BackendLabel] = DockerNames.Backend,
             [PoolLabel] = "isolated",
+            [OwnerLabel] = ThisProcess,
         },
     };
 
@@ -151,9 +244,15 @@ public sealed partial class BottleNetworks(IDockerClient docker, BottleOptions o
             .ToHashSet(StringComparer.Ordinal);
     }
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Network}, a spare network of a Worker that is gone")]
+    private static partial void LogSwept(ILogger logger, string network);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not prepare spare bottle networks")]
     private static partial void LogRefillFailed(ILogger logger, Exception exception);
 }
 
-/// <summary>A bottle's network, by name and subnet.</summary>
-public sealed record BottleNetwork(string Name, string Subnet);
+/// <summary>A bottle's network, by name and subnet, and the standby egress proxy already on it, if any.</summary>
+public sealed record BottleNetwork(string Name, string Subnet)
+{
+    public string? StandbyProxy { get; init; }
+}

@@ -30,7 +30,9 @@ public sealed partial class DockerBottleBackend(
 {
     public const string WorkspaceDirName = "workspace";
 
-    private readonly BottleNetworks _networks = new(docker, options.Value, logger);
+    // Spare networks come with a standby egress proxy already listening: starting a container is the
+    // slowest step of a launch, and this way the proxy's start is not in it.
+    private readonly BottleNetworks _networks = new(docker, options.Value, logger, sidecars.StartStandbyAsync, sidecars.RemoveStandbyOnAsync);
 
     public string Name => DockerNames.Backend;
 
@@ -38,6 +40,10 @@ public sealed partial class DockerBottleBackend(
 
     /// <summary>Readies spare networks so the next launches need not create one.</summary>
     public Task WarmAsync(CancellationToken cancellationToken) => _networks.WarmAsync(cancellationToken);
+
+    /// <summary>Gives back what crashed Workers on this machine left ready (spare networks and their proxies).</summary>
+    public Task SweepOrphansAsync(CancellationToken cancellationToken) =>
+        _networks.SweepOrphansAsync(sidecars.RemoveStandbyOnAsync, cancellationToken);
 
     public async Task<PreparedBottle> PrepareAsync(BottleSpec spec, WorkspaceSource workspace, CancellationToken cancellationToken)
     {

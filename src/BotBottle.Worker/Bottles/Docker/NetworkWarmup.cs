@@ -2,7 +2,10 @@ using BotBottle.Core.Backends;
 
 namespace BotBottle.Worker.Bottles.Docker;
 
-/// <summary>Readies spare bottle networks when the Worker starts, so even its first launch is quick.</summary>
+/// <summary>
+/// When the Worker starts: gives back spares that crashed Workers left, then readies its own, so
+/// even its first launch is quick.
+/// </summary>
 public sealed partial class NetworkWarmup(IBottleBackend backend, ILogger<NetworkWarmup> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -14,6 +17,7 @@ public sealed partial class NetworkWarmup(IBottleBackend backend, ILogger<Networ
 
         try
         {
+            await docker.SweepOrphansAsync(stoppingToken);
             await docker.WarmAsync(stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
