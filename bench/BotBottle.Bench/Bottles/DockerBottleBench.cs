@@ -112,6 +112,8 @@ public sealed class DockerBottleBench(string image, int launches, int bottles, T
 
     private async Task BottleLaunchAsync(Measurement measurement)
     {
+        // As on a Worker between launches: the spare pool (networks with their standby proxies) has refilled.
+        await _backend.WarmAsync(default);
         var slug = await measurement.TimeAsync(LaunchOneAsync);
         await _backend.TeardownAsync(slug, deleteState: true, default);
     }

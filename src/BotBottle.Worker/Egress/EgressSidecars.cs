@@ -33,11 +33,15 @@ public sealed partial class EgressSidecars(
     private readonly SemaphoreSlim _outsideGate = new(1, 1);
     private OutsideNetwork? _outside;
 
-    private const string ReconfigureScript = $$"""
-        set -e
+    private const string ValidateStep = $$"""
         out=$(/usr/sbin/squid -k parse -f {{SquidConfig.ConfigPath}}.next 2>&1) || { echo "$out"; exit 1; }
         if echo "$out" | grep -qE 'FATAL|ERROR'; then echo "$out"; exit 1; fi
-        mv {{SquidConfig.PatternsPath}}.next {{SquidConfig.PatternsPath}}
+
+        """;
+
+    private const string ReconfigureScript = $$"""
+        set -e
+        {{ValidateStep}}mv {{SquidConfig.PatternsPath}}.next {{SquidConfig.PatternsPath}}
         mv {{SquidConfig.ConfigPath}}.next {{SquidConfig.ConfigPath}}
         kill -HUP 1
         """;
@@ -96,7 +100,9 @@ public sealed partial class EgressSidecars(
         if (network.StandbyProxy is { } standby)
         {
             await docker.Containers.RenameContainerAsync(standby, new ContainerRenameParameters { NewName = ContainerName(slug) }, cancellationToken);
-            await ReloadAsync(slug, network, policy, cancellationToken);
+            // No separate check of a fresh sidecar's first real configuration: were it bad, Squid
+            // would exit, and waiting for it to listen again reports that.
+            await ApplyAsync(slug, network, policy, validate: false, cancellationToken);
             return;
         }
 
@@ -170,7 +176,10 @@ public sealed partial class EgressSidecars(
     };
 
     /// <summary>Writes a new policy into a running sidecar and has Squid reconfigure; the bottle keeps running.</summary>
-    public async Task ReloadAsync(string slug, BottleNetwork network, EgressPolicy policy, CancellationToken cancellationToken)
+    public Task ReloadAsync(string slug, BottleNetwork network, EgressPolicy policy, CancellationToken cancellationToken) =>
+        ApplyAsync(slug, network, policy, validate: true, cancellationToken);
+
+    private async Task ApplyAsync(string slug, BottleNetwork network, EgressPolicy policy, bool validate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(network);
         var outside = await OutsideNetworkAsync(cancellationToken);
@@ -185,7 +194,7 @@ public sealed partial class EgressSidecars(
         {
             // Checked before it replaces the running configuration: Squid dies on a bad one. Squid is
             // PID 1 here, which `squid -k reconfigure` refuses to signal, hence the plain HUP.
-            Cmd = ["bash", "-c", ReconfigureScript],
+            Cmd = ["bash", "-c", validate ? ReconfigureScript : ReconfigureScript.Replace(ValidateStep, "", StringComparison.Ordinal)],
             AttachStdout = true,
             AttachStderr = true,
         }, cancellationToken);

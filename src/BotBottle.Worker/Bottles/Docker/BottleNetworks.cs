@@ -34,9 +34,9 @@ public sealed partial class BottleNetworks(
     /// <summary>A network for a new bottle: a ready one when there is one, else a fresh one.</summary>
     public async Task<BottleNetwork> TakeAsync(CancellationToken cancellationToken)
     {
-        var network = _spares.TryDequeue(out var spare) ? spare : await CreateAsync(cancellationToken);
-        Refill();
-        return network;
+        // The pool is refilled after the launch (Refill), not now: creating a network and starting a
+        // proxy beside a launch slows the launch down.
+        return _spares.TryDequeue(out var spare) ? spare : await CreateAsync(cancellationToken);
     }
 
     /// <summary>Starts filling the pool up to <see cref="BottleOptions.WarmNetworks"/> without waiting.</summary>

@@ -82,6 +82,18 @@ public sealed partial class DockerBottleBackend(
         await RemoveContainerAndNetworkAsync(bottle.Slug, cancellationToken);
 
         var network = await _networks.TakeAsync(cancellationToken);
+        try
+        {
+            await LaunchOnAsync(bottle, network, cancellationToken);
+        }
+        finally
+        {
+            _networks.Refill();
+        }
+    }
+
+    private async Task LaunchOnAsync(PreparedBottle bottle, BottleNetwork network, CancellationToken cancellationToken)
+    {
         var environment = BottleContainerSpec.MergedEnvironment(bottle, options.Value);
         EgressRule[] apis = [EgressPolicy.HarnessApi(bottle.Agent.Harness, environment)];
         var policy = EgressPolicy.For(bottle.Agent, apis, bottle.ExtraEgress);
