@@ -76,9 +76,11 @@ public sealed class DockerBottleBench(string image, int launches, int bottles, T
         File.WriteAllText(manifestPath, $"agents:\n  bench:\n    image: {image}\n    harness: claude\n");
         _manifest = ManifestLoader.LoadFile(manifestPath);
         var options = new BottleOptions { StateRoot = Path.Combine(_root, "state"), ManifestPath = manifestPath };
-        _sidecars = new EgressSidecars(_docker, Options.Create(new EgressOptions()), Options.Create(options), NullLogger<EgressSidecars>.Instance);
+        var egress = Options.Create(new EgressOptions());
+        var authority = new EgressCertificateAuthority(egress, Options.Create(options));
+        _sidecars = new EgressSidecars(_docker, egress, Options.Create(options), authority, NullLogger<EgressSidecars>.Instance);
         _backend = new DockerBottleBackend(_docker, new BottleStateStore(options.StateRoot), new WorkspaceProvisioner(NullLogger<WorkspaceProvisioner>.Instance),
-            _sidecars, Options.Create(options), TimeProvider.System, NullLogger<DockerBottleBackend>.Instance);
+            _sidecars, authority, egress, Options.Create(options), TimeProvider.System, NullLogger<DockerBottleBackend>.Instance);
     }
 
     /// <summary>The floor for an isolated container: the network exists already, as the Worker's spares do.</summary>

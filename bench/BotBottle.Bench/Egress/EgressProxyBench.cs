@@ -137,9 +137,11 @@ public sealed class EgressProxyBench(int requests, int concurrency, int seconds,
         Directory.CreateDirectory(_root);
         await File.WriteAllTextAsync(manifestPath, $"agents:\n  bench:\n    image: {Image}\n    harness: claude\n    egress: [{Target}]\n");
         var options = new BottleOptions { StateRoot = Path.Combine(_root, "state"), ManifestPath = manifestPath, WarmNetworks = 0 };
-        _sidecars = new EgressSidecars(_docker, Options.Create(new EgressOptions { OutsideNetwork = Outside }), Options.Create(options), NullLogger<EgressSidecars>.Instance);
+        var egress = Options.Create(new EgressOptions { OutsideNetwork = Outside });
+        var authority = new EgressCertificateAuthority(egress, Options.Create(options));
+        _sidecars = new EgressSidecars(_docker, egress, Options.Create(options), authority, NullLogger<EgressSidecars>.Instance);
         _backend = new DockerBottleBackend(_docker, new BottleStateStore(options.StateRoot), new WorkspaceProvisioner(NullLogger<WorkspaceProvisioner>.Instance),
-            _sidecars, Options.Create(options), TimeProvider.System, NullLogger<DockerBottleBackend>.Instance);
+            _sidecars, authority, egress, Options.Create(options), TimeProvider.System, NullLogger<DockerBottleBackend>.Instance);
         var spec = new BottleSpec(ManifestLoader.LoadFile(manifestPath), "bench", false, "", "bench", "", "");
         var bottle = await _backend.PrepareAsync(spec, WorkspaceSource.Empty, default);
         await _backend.LaunchAsync(bottle, default);

@@ -27,6 +27,7 @@ public static class BottlesServiceCollectionExtensions
         services.AddSingleton(sp => new BottleStateStore(sp.GetRequiredService<IOptions<BottleOptions>>().Value.StateRoot));
         services.AddSingleton<WorkspaceProvisioner>();
         services.Configure<EgressOptions>(configuration.GetSection(EgressOptions.Section));
+        services.AddSingleton<EgressCertificateAuthority>();
         services.AddSingleton<EgressSidecars>();
         services.AddSingleton<BottleEgressPolicies>();
         services.AddSingleton<IBottleBackend, DockerBottleBackend>();

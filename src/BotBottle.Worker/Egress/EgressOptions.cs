@@ -6,7 +6,7 @@ public sealed class EgressOptions
     public const string Section = "BotBottle:Egress";
 
     /// <summary>The proxy image: Debian's Squid, built by <c>build/images/egress.sh</c>.</summary>
-    public string Image { get; set; } = "botbottle/egress:squid-5.7-r2";
+    public string Image { get; set; } = "botbottle/egress:squid-5.7-r3";
 
     /// <summary>
     /// The network the sidecars reach the outside through (created when missing). Bottles are never
@@ -15,6 +15,23 @@ public sealed class EgressOptions
     public string OutsideNetwork { get; set; } = "botbottle-egress";
 
     public int ProxyPort { get; set; } = 3128;
+
+    /// <summary>
+    /// Opt-in TLS inspection: the proxy terminates each HTTPS connection with a certificate from the
+    /// installation's own CA (which the bottles are told to trust), so URLs, headers and the
+    /// credential scan reach inside TLS. Off by default: it breaks certificate pinning and puts the
+    /// proxy in the middle of every connection.
+    /// </summary>
+    public bool TlsInspection { get; set; }
+
+    /// <summary>Where the inspection CA is kept; empty means <c>&lt;StateRoot&gt;/.egress-ca</c>.</summary>
+    public string CaDirectory { get; set; } = "";
+
+    /// <summary>
+    /// Extra CA certificates (PEM) the proxy trusts for upstream servers when inspecting, for
+    /// internal services signed by a private CA; the system's CAs are always trusted.
+    /// </summary>
+    public string UpstreamCaFile { get; set; } = "";
 
     /// <summary>How long a launch waits for a new sidecar to accept connections.</summary>
     public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromSeconds(20);

@@ -18,6 +18,7 @@ public sealed partial class EgressSidecars(
     IDockerClient docker,
     IOptions<EgressOptions> options,
     IOptions<BottleOptions> bottles,
+    EgressCertificateAuthority authority,
     ILogger<EgressSidecars> logger) : IDisposable
 {
     /// <summary>Marks every sidecar, standby ones included; which bottle one serves is in its name.</summary>
@@ -128,6 +129,12 @@ public sealed partial class EgressSidecars(
                 $"the egress proxy image {options.Value.Image} is missing on the Docker engine; build it with build/images/egress.sh (or set BotBottle:Egress:Image)");
         }
 
+        if (options.Value.TlsInspection)
+        {
+            await docker.Containers.ExtractArchiveToContainerAsync(
+                name, new ContainerPathStatParameters { Path = Path.GetDirectoryName(SquidConfig.CaPath)! }, InspectionFiles(), cancellationToken);
+        }
+
         try
         {
             await docker.Networks.ConnectNetworkAsync(outside.Name, new NetworkConnectParameters { Container = name }, cancellationToken);
@@ -229,13 +236,48 @@ public sealed partial class EgressSidecars(
         }
     }
 
+    /// <summary>The CA's certificate and key (readable by Squid's user only) and any upstream CAs, as a tar for the sidecar.</summary>
+    private MemoryStream InspectionFiles()
+    {
+        const int squidUser = 13;
+        var (certificate, key) = authority.Get();
+        var buffer = new MemoryStream();
+        using (var tar = new System.Formats.Tar.TarWriter(buffer, System.Formats.Tar.TarEntryFormat.Pax, leaveOpen: true))
+        {
+            void Add(string path, string content, UnixFileMode mode)
+            {
+                var entry = new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, Path.GetFileName(path))
+                {
+                    Uid = squidUser,
+                    Gid = squidUser,
+                    Mode = mode,
+                    DataStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(content)),
+                };
+                tar.WriteEntry(entry);
+            }
+
+            Add(SquidConfig.CaPath, certificate + key, UnixFileMode.UserRead);
+            if (options.Value.UpstreamCaFile is { Length: > 0 } upstream)
+            {
+                Add(SquidConfig.UpstreamCaPath, File.ReadAllText(upstream), UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            }
+        }
+
+        buffer.Position = 0;
+        return buffer;
+    }
+
     private SidecarPlacement Placement(BottleNetwork network, OutsideNetwork outside) => new(
         SubnetPool.AddressIn(network.Subnet, ProxyOffset),
         options.Value.ProxyPort,
         network.Subnet,
         bottles.Value.HostAlias,
         ["169.254.0.0/16", "127.0.0.0/8", "0.0.0.0/32", bottles.Value.NetworkPool, "::1", "fe80::/10"],
-        HostAddresses(outside));
+        HostAddresses(outside))
+    {
+        TlsInspection = options.Value.TlsInspection,
+        UpstreamCa = options.Value.UpstreamCaFile.Length > 0,
+    };
 
     /// <summary>
     /// The addresses the host answers on as far as this Worker can tell: the outside network's
@@ -325,17 +367,9 @@ public sealed partial class EgressSidecars(
         return stderr;
     }
 
-    private static int ListeningCount(string log)
-    {
-        const string listening = "Accepting HTTP Socket connections";
-        var count = 0;
-        for (var at = log.IndexOf(listening, StringComparison.Ordinal); at >= 0; at = log.IndexOf(listening, at + listening.Length, StringComparison.Ordinal))
-        {
-            count++;
-        }
-
-        return count;
-    }
+    /// <summary>How often Squid said it listens ("Accepting HTTP Socket connections", or "Accepting SSL bumped ..." when inspecting).</summary>
+    private static int ListeningCount(string log) =>
+        log.Split('\n').Count(line => line.Contains("| Accepting ", StringComparison.Ordinal) && line.Contains("HTTP Socket connections at", StringComparison.Ordinal));
 
     private static string LastLines(string log) =>
         string.Join(" | ", log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(3));

@@ -30,16 +30,20 @@ public sealed class BottleHarness : IAsyncDisposable
         configure?.Invoke(Options);
         Docker = BottlesServiceCollectionExtensions.CreateDockerClient(Options);
         State = new BottleStateStore(Options.StateRoot);
+        Authority = new EgressCertificateAuthority(Microsoft.Extensions.Options.Options.Create(Egress), Microsoft.Extensions.Options.Options.Create(Options));
         Sidecars = new EgressSidecars(
             Docker,
             Microsoft.Extensions.Options.Options.Create(Egress),
             Microsoft.Extensions.Options.Options.Create(Options),
+            Authority,
             NullLogger<EgressSidecars>.Instance);
         Backend = new DockerBottleBackend(
             Docker,
             State,
             new WorkspaceProvisioner(NullLogger<WorkspaceProvisioner>.Instance),
             Sidecars,
+            Authority,
+            Microsoft.Extensions.Options.Options.Create(Egress),
             Microsoft.Extensions.Options.Options.Create(Options),
             TimeProvider.System,
             NullLogger<DockerBottleBackend>.Instance);
@@ -58,6 +62,8 @@ public sealed class BottleHarness : IAsyncDisposable
     public EgressOptions Egress { get; } = new();
 
     public EgressSidecars Sidecars { get; }
+
+    public EgressCertificateAuthority Authority { get; }
 
     public ManifestSource ManifestSource => new(Microsoft.Extensions.Options.Options.Create(Options), new TestHostEnvironment(_root.Path));
 

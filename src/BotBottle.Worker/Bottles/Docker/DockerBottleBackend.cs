@@ -24,6 +24,8 @@ public sealed partial class DockerBottleBackend(
     BottleStateStore state,
     WorkspaceProvisioner workspaces,
     EgressSidecars sidecars,
+    EgressCertificateAuthority authority,
+    IOptions<EgressOptions> egress,
     IOptions<BottleOptions> options,
     TimeProvider clock,
     ILogger<DockerBottleBackend> logger) : IBottleBackend, IAsyncDisposable
@@ -94,6 +96,7 @@ public sealed partial class DockerBottleBackend(
 
     private async Task LaunchOnAsync(PreparedBottle bottle, BottleNetwork network, CancellationToken cancellationToken)
     {
+        bottle = TrustingTheInspectionCa(bottle);
         var environment = BottleContainerSpec.MergedEnvironment(bottle, options.Value);
         EgressRule[] apis = [EgressPolicy.HarnessApi(bottle.Agent.Harness, environment)];
         var policy = EgressPolicy.For(bottle.Agent, apis, bottle.ExtraEgress);
@@ -397,6 +400,29 @@ public sealed partial class DockerBottleBackend(
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// With TLS inspection on, the bottle gets the inspection CA's certificate and every common way
+    /// of saying "trust it": the proxy presents certificates from that CA for every HTTPS site.
+    /// </summary>
+    private PreparedBottle TrustingTheInspectionCa(PreparedBottle bottle)
+    {
+        if (!egress.Value.TlsInspection)
+        {
+            return bottle;
+        }
+
+        const string relative = ".botbottle/egress-ca.crt";
+        var path = $"{AgentPaths.Home}/{relative}";
+        var environment = new Dictionary<string, string>(bottle.ExtraEnvironment, StringComparer.Ordinal);
+        foreach (var name in (string[])["NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "GIT_SSL_CAINFO"])
+        {
+            environment[name] = path;
+        }
+
+        var files = new Dictionary<string, string>(bottle.ExtraFiles, StringComparer.Ordinal) { [relative] = authority.Get().Certificate };
+        return bottle with { ExtraEnvironment = environment, ExtraFiles = files };
     }
 
     private static IEnumerable<string> HarnessStateDirectories() =>

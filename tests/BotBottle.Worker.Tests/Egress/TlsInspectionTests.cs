@@ -1,0 +1,197 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using BotBottle.Core.Backends;
+using BotBottle.Core.Bottles;
+using BotBottle.Core.Events;
+using BotBottle.Testing;
+using BotBottle.Worker.Egress;
+using BotBottle.Worker.Tests.Support;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace BotBottle.Worker.Tests.Egress;
+
+/// <summary>
+/// The opt-in TLS inspection on the real engine: an HTTPS server (Node.js, its certificate from a
+/// private CA the proxy is told to trust) stands in for an API; the client in the bottle is Node.js
+/// trusting only what the bottle was given.
+/// </summary>
+public sealed class TlsInspectionWorld : IAsyncLifetime
+{
+    public const string OutsideNetwork = "botbottle-egress-tls-tests";
+    public const string Server = "botbottle-egress-tls-tests-server";
+
+    private readonly TempDirectory _certificates = new("botbottle-tls");
+    private EgressMonitor? _monitor;
+
+    public BottleHarness Bottles { get; } = new($$"""
+        agents:
+          probe:
+            image: {{TestImages.AgentClaude}}
+            harness: claude
+            egress: [secure.botbottle.test:8443]
+        """);
+
+    public RedisServer Redis { get; } = new();
+
+    public RecordingEvents Events { get; } = new();
+
+    public PreparedBottle Probe { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var (upstreamCa, serverCertificate, serverKey) = UpstreamCertificates();
+        var upstreamCaFile = _certificates.Combine("upstream-ca.pem");
+        await File.WriteAllTextAsync(upstreamCaFile, upstreamCa);
+        Bottles.Egress.TlsInspection = true;
+        Bottles.Egress.UpstreamCaFile = upstreamCaFile;
+        Bottles.Egress.CaDirectory = _certificates.Combine("inspection-ca");
+        Bottles.Egress.OutsideNetwork = OutsideNetwork;
+        Bottles.Egress.MonitorInterval = TimeSpan.FromMilliseconds(200);
+        await Redis.InitializeAsync();
+        await StartServerAsync(serverCertificate, serverKey);
+
+        var spec = new BottleSpec(Bottles.Manifest, "probe", false, "/home/operator/project", "test", "", "");
+        Probe = await Bottles.Backend.PrepareAsync(spec, WorkspaceSource.Empty, default);
+        await Bottles.Backend.LaunchAsync(Probe, default);
+        _monitor = new EgressMonitor(Bottles.Docker, Bottles.Sidecars, Redis.Connection, Events, new BottleEgressPolicies(Bottles.State),
+            Bottles.ManifestSource, Options.Create(Bottles.Egress), TimeProvider.System, NullLogger<EgressMonitor>.Instance);
+        await _monitor.StartAsync(default);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_monitor is not null)
+        {
+            await _monitor.StopAsync(default);
+            _monitor.Dispose();
+        }
+
+        await RemoveServerAsync();
+        await Bottles.DisposeAsync();
+        await Redis.DisposeAsync();
+        _certificates.Dispose();
+    }
+
+    /// <summary>A private CA and a server certificate for secure.botbottle.test signed by it, as PEM.</summary>
+    private static (string Ca, string Certificate, string Key) UpstreamCertificates()
+    {
+        using var caKey = RSA.Create(2048);
+        var caRequest = new CertificateRequest("CN=BotBottle test upstream CA", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+
+        using var serverKey = RSA.Create(2048);
+        var request = new CertificateRequest("CN=secure.botbottle.test", serverKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("secure.botbottle.test");
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        using var server = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(29), [1, 2, 3, 4]);
+        return (ca.ExportCertificatePem() + "\n", server.ExportCertificatePem() + "\n", serverKey.ExportPkcs8PrivateKeyPem() + "\n");
+    }
+
+    private async Task StartServerAsync(string certificate, string key)
+    {
+        await RemoveServerAsync();
+        try
+        {
+            await Bottles.Docker.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = OutsideNetwork, Driver = "bridge", CheckDuplicate = true });
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+        }
+
+        await Bottles.Docker.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Name = Server,
+            Image = TestImages.AgentClaude,
+            Env = [$"SERVER_CERT={certificate}", $"SERVER_KEY={key}"],
+            Cmd = ["node", "-e", "require('https').createServer({ key: process.env.SERVER_KEY, cert: process.env.SERVER_CERT }, (q, r) => r.end('secure hello')).listen(8443)"],
+            HostConfig = new HostConfig { NetworkMode = OutsideNetwork },
+            NetworkingConfig = new NetworkingConfig
+            {
+                EndpointsConfig = new Dictionary<string, EndpointSettings> { [OutsideNetwork] = new() { Aliases = ["secure.botbottle.test"] } },
+            },
+        });
+        await Bottles.Docker.Containers.StartContainerAsync(Server, new ContainerStartParameters());
+    }
+
+    private async Task RemoveServerAsync()
+    {
+        try
+        {
+            await Bottles.Docker.Containers.RemoveContainerAsync(Server, new ContainerRemoveParameters { Force = true });
+        }
+        catch (DockerContainerNotFoundException)
+        {
+        }
+    }
+}
+
+public sealed class TlsInspectionTests(TlsInspectionWorld world) : IClassFixture<TlsInspectionWorld>
+{
+    /// <summary>An HTTPS GET through the bottle's proxy (CONNECT, then TLS on that tunnel), printing the issuer seen and the response.</summary>
+    private const string Client = """
+        const http = require('http'), tls = require('tls');
+        const [target, header] = process.argv.slice(1);
+        const proxy = new URL(process.env.HTTPS_PROXY);
+        const connect = http.request({ host: proxy.hostname, port: proxy.port, method: 'CONNECT', path: target });
+        connect.on('connect', (res, socket) => {
+          if (res.statusCode !== 200) { console.log(JSON.stringify({ connect: res.statusCode })); return; }
+          const secure = tls.connect({ socket, servername: target.split(':')[0] }, () => {
+            const issuer = secure.getPeerCertificate().issuer.CN;
+            secure.write(`GET / HTTP/1.1\r\nHost: ${target}\r\n${header ? header + '\r\n' : ''}Connection: close\r\n\r\n`);
+            let data = '';
+            secure.on('data', d => data += d);
+            secure.on('end', () => console.log(JSON.stringify({ issuer, status: data.split('\r\n')[0], body: data.split('\r\n\r\n')[1] || '' })));
+          });
+          secure.on('error', e => console.log(JSON.stringify({ error: e.message })));
+        });
+        connect.end();
+        """;
+
+    [Fact]
+    public async Task Https_is_answered_through_a_certificate_from_the_installation_ca_that_the_bottle_trusts()
+    {
+        var response = await GetAsync("");
+
+        Assert.StartsWith("HTTP/1.1 200", response.GetProperty("status").GetString(), StringComparison.Ordinal);
+        Assert.Equal("secure hello", response.GetProperty("body").GetString());
+        Assert.StartsWith("BotBottle egress inspection CA", response.GetProperty("issuer").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_api_key_inside_tls_is_blocked_and_reported()
+    {
+        var response = await GetAsync("X-Api-Key: sk-ant-api03-Zm9yLXRlc3RzLW9ubHktbm90LWEtcmVhbC1rZXk");
+
+        Assert.StartsWith("HTTP/1.1 403", response.GetProperty("status").GetString(), StringComparison.Ordinal);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!world.Events.All.Any(e => e.Kind == BottleEventKind.EgressDenied && e.Slug == world.Probe.Slug && e.Data?.GetValueOrDefault("reason") == "credential"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no credential denial event within 20 s");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task The_bottle_gets_the_ca_certificate_but_never_its_key()
+    {
+        var ca = await world.Bottles.Backend.ExecAsync(world.Probe.Slug, ["bash", "-c", "cat \"$NODE_EXTRA_CA_CERTS\"; echo; grep -rl 'PRIVATE KEY' /home/agent || echo no-key"], null, default);
+
+        Assert.Contains("BEGIN CERTIFICATE", ca.StandardOutput, StringComparison.Ordinal);
+        Assert.EndsWith("no-key", ca.StandardOutput.Trim(), StringComparison.Ordinal);
+    }
+
+    private async Task<JsonElement> GetAsync(string header)
+    {
+        var outcome = await world.Bottles.Backend.ExecAsync(world.Probe.Slug, ["node", "-e", Client, "secure.botbottle.test:8443", header], null, default);
+        Assert.True(outcome.ExitCode == 0, outcome.StandardError);
+        return JsonDocument.Parse(outcome.StandardOutput).RootElement;
+    }
+}
