@@ -111,10 +111,13 @@ public sealed class DashboardTests(RunningDashboard stack)
         await page.Keyboard.PressAsync("ArrowDown");
         await page.Keyboard.PressAsync("ArrowDown");
         await Assertions.Expect(page.GetByTestId("agent")).ToHaveValueAsync("shell");
+        // The label is prefilled by the server once it hears of the choice; a person sees that before typing over it.
+        await Assertions.Expect(page.GetByLabel("Label")).ToHaveValueAsync("shell");
         await page.Keyboard.PressAsync("Tab");
         await Assertions.Expect(page.GetByLabel("Label")).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Control+A");
         await page.Keyboard.TypeAsync("keyboard only");
+        await Assertions.Expect(page.GetByLabel("Label")).ToHaveValueAsync("keyboard only");
         for (var i = 0; i < 1 + Array.IndexOf([.. BotBottle.Core.Colors.AnsiColor.Names], "bright-cyan") + 1; i++)
         {
             await page.Keyboard.PressAsync("Tab");
