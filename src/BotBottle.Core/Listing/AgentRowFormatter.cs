@@ -7,7 +7,8 @@ namespace BotBottle.Core.Listing;
 
 /// <summary>
 /// One line per running bottle for plain-text listings:
-/// <c>[docker] a3f9 implementer started 14:02:11 [egress,pipelock]</c>.
+/// <c>[docker] a3f9 implementer started 14:02:11 [egress,secret-scan]</c>, and "3 egress denied"
+/// after it when the bottle's proxy refused requests.
 /// </summary>
 /// <param name="timeZone">Zone the start time is shown in; defaults to the machine's local zone.</param>
 /// <param name="colorize">Whether the output goes to a terminal that understands ANSI colour.</param>
@@ -22,7 +23,10 @@ public sealed class AgentRowFormatter(TimeZoneInfo? timeZone = null, bool colori
         var started = TimeZoneInfo.ConvertTime(agent.StartedAt, _timeZone)
             .ToString("HH:mm:ss", CultureInfo.InvariantCulture);
         var row = $"[{agent.BackendName}] {Slug.Abbreviate(agent.Slug)} {DisplayName(agent)}{AgentKey(agent)} started {started}";
-        return agent.Services.Count == 0 ? row : $"{row} [{string.Join(',', agent.Services)}]";
+        var services = agent.Services.Count == 0 ? row : $"{row} [{string.Join(',', agent.Services)}]";
+        return agent.EgressDenied > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{services} {agent.EgressDenied} egress denied")
+            : services;
     }
 
     private string AgentKey(ActiveAgent agent) =>

@@ -20,6 +20,14 @@ public sealed class AgentRowFormatterTests
     }
 
     [Fact]
+    public void Egress_denials_follow_the_services()
+    {
+        var row = new AgentRowFormatter(TimeZoneInfo.Utc).Format(Agent() with { EgressDenied = 3 });
+
+        Assert.Equal("[docker] a3f9 implementer started 14:02:11 [egress,pipelock] 3 egress denied", row);
+    }
+
+    [Fact]
     public void Label_replaces_the_agent_key()
     {
         var row = new AgentRowFormatter(TimeZoneInfo.Utc).Format(Agent(label: "billing fix"));
