@@ -285,8 +285,11 @@ public sealed partial class EgressSidecars(
     /// </summary>
     private List<string> HostAddresses(OutsideNetwork outside)
     {
-        var addresses = InterfaceAddresses().Where(a => !InBottlePool(a)).ToList();
-        var list = addresses.Select(a => a.ToString()).ToList();
+        // Bottle networks are refused wholesale (to_forbidden); listing their gateways again only lengthens the config.
+        var list = InterfaceAddresses()
+            .Where(a => !SubnetPool.Contains(bottles.Value.NetworkPool, a))
+            .Select(a => a.ToString())
+            .ToList();
         if (outside.Gateway is { Length: > 0 } gateway)
         {
             list.Insert(0, gateway);
@@ -314,16 +317,6 @@ public sealed partial class EgressSidecars(
             {
             }
         }
-    }
-
-    /// <summary>Bottle networks are refused wholesale (<see cref="BottleOptions.NetworkPool"/>); listing their gateways again only lengthens the config.</summary>
-    private bool InBottlePool(IPAddress address)
-    {
-        var slash = bottles.Value.NetworkPool.IndexOf('/', StringComparison.Ordinal);
-        return slash > 0
-            && IPAddress.TryParse(bottles.Value.NetworkPool[..slash], out var network)
-            && int.TryParse(bottles.Value.NetworkPool[(slash + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var prefix)
-            && new IPNetwork(network, prefix).Contains(address);
     }
 
     /// <summary>

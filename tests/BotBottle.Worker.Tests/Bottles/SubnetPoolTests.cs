@@ -4,6 +4,16 @@ namespace BotBottle.Worker.Tests.Bottles;
 
 public sealed class SubnetPoolTests
 {
+    [Theory]
+    [InlineData("10.213.0.1", true)]
+    [InlineData("10.213.255.254", true)]
+    [InlineData("10.214.0.1", false)]
+    [InlineData("172.18.0.1", false)]
+    public void Contains_tells_whether_an_address_is_in_the_network(string address, bool expected)
+    {
+        Assert.Equal(expected, SubnetPool.Contains("10.213.0.0/16", System.Net.IPAddress.Parse(address)));
+    }
+
     [Fact]
     public void First_free_subnet_is_the_start_of_the_pool()
     {

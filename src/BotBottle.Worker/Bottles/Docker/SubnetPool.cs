@@ -62,6 +62,16 @@ public sealed class SubnetPool
         return Format(network + (uint)offset, 32)[..^3];
     }
 
+    /// <summary>Whether <paramref name="address"/> lies in the IPv4 network <paramref name="cidr"/>.</summary>
+    public static bool Contains(string cidr, IPAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var (network, prefix) = ParseCidr(cidr);
+        return new IPNetwork(new IPAddress(ToBytes(network)), prefix).Contains(address);
+    }
+
+    private static byte[] ToBytes(uint value) => [(byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value];
+
     private static (uint Network, int Prefix) ParseCidr(string cidr)
     {
         var slash = cidr.IndexOf('/', StringComparison.Ordinal);
