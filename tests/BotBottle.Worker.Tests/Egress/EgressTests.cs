@@ -16,17 +16,6 @@ public sealed class EgressTests(EgressWorld world) : IClassFixture<EgressWorld>
 {
     private const string FakeAnthropicKey = "sk-ant-api03-Zm9yLXRlc3RzLW9ubHktbm90LWEtcmVhbC1rZXk";
 
-    /// <summary>
-    /// An HTTP request through the bottle's own HTTP_PROXY with bash's /dev/tcp (the image has no
-    /// curl); prints the response, status line first.
-    /// </summary>
-    private const string ThroughProxy = """
-        proxy=${HTTP_PROXY#http://}
-        exec 3<>"/dev/tcp/${proxy%:*}/${proxy##*:}" || exit 7
-        printf '%s %s HTTP/1.1\r\nHost: %s\r\n%bConnection: close\r\n\r\n' "$1" "$2" "$3" "$4" >&3
-        timeout 10 cat <&3
-        """;
-
     [Fact]
     public async Task Allowlisted_host_answers_through_the_proxy()
     {
@@ -188,7 +177,7 @@ public sealed class EgressTests(EgressWorld world) : IClassFixture<EgressWorld>
     private async Task<string> RequestAsync(string method, string target, string host, string headers = "")
     {
         var result = await world.Bottles.Backend.ExecAsync(
-            world.Probe.Slug, ["bash", "-c", ThroughProxy, "probe", method, target, host, headers], null, default);
+            world.Probe.Slug, ProxyProbe.Command(method, target, host, headers), null, default);
         return result.StandardOutput;
     }
 
