@@ -157,13 +157,8 @@ public sealed class DashboardTests(RunningDashboard stack)
     public async Task Agent_detail_shows_metadata_and_live_output_and_stops_with_confirmation()
     {
         var page = await stack.SignedInPageAsync("kim");
-        using var api = new HttpClient { BaseAddress = stack.Web.Url };
-        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", RunningDashboard.ApiToken);
-        using var launched = await api.PostAsync(new Uri("/api/bottles", UriKind.Relative), System.Net.Http.Json.JsonContent.Create(new { agent = "shell", label = "detail view", color = "yellow" }));
-        launched.EnsureSuccessStatusCode();
-        var row = page.Locator(".agent-label", new() { HasTextString = "detail view" });
-        await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = 60_000 });
-        var slug = (await row.GetAttributeAsync("data-slug"))!;
+        using var api = stack.ApiClient();
+        var (row, slug) = await LaunchThroughApiAsync(api, page, "detail view", "yellow");
 
         await row.ClickAsync();
         await page.WaitForURLAsync($"**/agents/{slug}");
@@ -187,17 +182,11 @@ public sealed class DashboardTests(RunningDashboard stack)
     public async Task A_request_the_egress_proxy_denies_shows_on_the_row_and_the_detail_page()
     {
         var page = await stack.SignedInPageAsync("lee");
-        using var api = new HttpClient { BaseAddress = stack.Web.Url };
-        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", RunningDashboard.ApiToken);
-        using var launched = await api.PostAsync(new Uri("/api/bottles", UriKind.Relative), System.Net.Http.Json.JsonContent.Create(new { agent = "shell", label = "egress probe", color = "red" }));
-        launched.EnsureSuccessStatusCode();
-        var label = page.Locator(".agent-label", new() { HasTextString = "egress probe" });
-        await Assertions.Expect(label).ToBeVisibleAsync(new() { Timeout = 60_000 });
-        var slug = (await label.GetAttributeAsync("data-slug"))!;
+        using var api = stack.ApiClient();
+        var (label, slug) = await LaunchThroughApiAsync(api, page, "egress probe", "red");
 
         // The agent tries a host its manifest entry does not allow, through its proxy as any tool would.
-        await DockerExecAsync($"botbottle-{slug}",
-            "proxy=${HTTP_PROXY#http://}; exec 3<>/dev/tcp/${proxy%:*}/${proxy##*:}; printf 'GET http://exfil.example.com/ HTTP/1.1\r\nHost: exfil.example.com\r\nConnection: close\r\n\r\n' >&3; head -1 <&3");
+        Assert.StartsWith("HTTP/1.1 403", await BotBottle.Testing.ProxyProbe.GetThroughDockerAsync($"botbottle-{slug}", "http://exfil.example.com/"), StringComparison.Ordinal);
 
         var row = page.Locator("tr", new() { Has = label });
         await Assertions.Expect(row.GetByTestId("egress-denied")).ToHaveTextAsync("1 denied", new() { Timeout = 30_000 });
@@ -213,13 +202,8 @@ public sealed class DashboardTests(RunningDashboard stack)
     public async Task Transcript_downloads_from_the_detail_page_and_the_api_after_the_bottle_stopped()
     {
         var page = await stack.SignedInPageAsync("ola");
-        using var api = new HttpClient { BaseAddress = stack.Web.Url };
-        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", RunningDashboard.ApiToken);
-        using var launched = await api.PostAsync(new Uri("/api/bottles", UriKind.Relative), System.Net.Http.Json.JsonContent.Create(new { agent = "shell", label = "transcript owner", color = "green" }));
-        launched.EnsureSuccessStatusCode();
-        var label = page.Locator(".agent-label", new() { HasTextString = "transcript owner" });
-        await Assertions.Expect(label).ToBeVisibleAsync(new() { Timeout = 60_000 });
-        var slug = (await label.GetAttributeAsync("data-slug"))!;
+        using var api = stack.ApiClient();
+        var (label, slug) = await LaunchThroughApiAsync(api, page, "transcript owner", "green");
         using (var stopped = await api.DeleteAsync(new Uri($"/api/bottles/{slug}", UriKind.Relative)))
         {
             stopped.EnsureSuccessStatusCode();
@@ -241,8 +225,7 @@ public sealed class DashboardTests(RunningDashboard stack)
     [Fact]
     public async Task Transcript_of_an_unknown_bottle_is_a_clear_404()
     {
-        using var api = new HttpClient { BaseAddress = stack.Web.Url };
-        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", RunningDashboard.ApiToken);
+        using var api = stack.ApiClient();
 
         using var response = await api.GetAsync(new Uri("/api/bottles/ffff/transcript", UriKind.Relative));
 
@@ -280,16 +263,8 @@ public sealed class DashboardTests(RunningDashboard stack)
     public async Task Rows_reconnect_after_a_Web_restart_and_catch_up_without_a_page_reload()
     {
         var page = await stack.SignedInPageAsync("rio");
-        using var api = new HttpClient { BaseAddress = stack.Web.Url };
-        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", RunningDashboard.ApiToken);
-        using (var launched = await api.PostAsync(new Uri("/api/bottles", UriKind.Relative), System.Net.Http.Json.JsonContent.Create(new { agent = "shell", label = "before restart", color = "blue" })))
-        {
-            launched.EnsureSuccessStatusCode();
-        }
-
-        var before = page.Locator(".agent-label", new() { HasTextString = "before restart" });
-        await Assertions.Expect(before).ToBeVisibleAsync(new() { Timeout = 60_000 });
-        var beforeSlug = (await before.GetAttributeAsync("data-slug"))!;
+        using var api = stack.ApiClient();
+        var (before, beforeSlug) = await LaunchThroughApiAsync(api, page, "before restart", "blue");
         await page.EvaluateAsync("() => window.__sameDocument = 'still here'");
 
         // While the Web is down the Worker stops that bottle: the open page must learn of it on its own.
@@ -302,15 +277,9 @@ public sealed class DashboardTests(RunningDashboard stack)
         });
 
         await Assertions.Expect(before).ToHaveCountAsync(0, new() { Timeout = 60_000 });
-        using var api2 = new HttpClient { BaseAddress = stack.Web.Url };
-        api2.DefaultRequestHeaders.Authorization = api.DefaultRequestHeaders.Authorization;
-        using (var launched = await api2.PostAsync(new Uri("/api/bottles", UriKind.Relative), System.Net.Http.Json.JsonContent.Create(new { agent = "shell", label = "after restart", color = "cyan" })))
-        {
-            launched.EnsureSuccessStatusCode();
-        }
-
-        var after = page.Locator(".agent-label", new() { HasTextString = "after restart" });
-        await Assertions.Expect(after).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        // A fresh client: the first one's pooled connection went with the old Web process.
+        using var afterRestart = stack.ApiClient();
+        var (after, _) = await LaunchThroughApiAsync(afterRestart, page, "after restart", "cyan");
         await Assertions.Expect(page.GetByTestId("rows-connection")).ToHaveTextAsync("live");
         Assert.Equal("still here", await page.EvaluateAsync<string>("() => window.__sameDocument"));
         await page.ScreenshotAsync(new() { Path = Path.Combine(stack.ArtifactsDirectory, "after-web-restart.png"), FullPage = true });
@@ -322,14 +291,16 @@ public sealed class DashboardTests(RunningDashboard stack)
         Assert.Equal("still here", await page.EvaluateAsync<string>("() => window.__sameDocument"));
     }
 
-    private static async Task DockerExecAsync(string container, string script)
+    /// <summary>Launches a "shell" bottle through the API and waits for its row to show on <paramref name="page"/>.</summary>
+    private static async Task<(ILocator Label, string Slug)> LaunchThroughApiAsync(HttpClient api, IPage page, string label, string color)
     {
-        using var docker = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("docker", ["exec", container, "bash", "-c", script])
+        using (var launched = await api.PostAsync(new Uri("/api/bottles", UriKind.Relative), System.Net.Http.Json.JsonContent.Create(new { agent = "shell", label, color })))
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        await docker.WaitForExitAsync();
-        Assert.True(docker.ExitCode == 0, await docker.StandardError.ReadToEndAsync());
+            launched.EnsureSuccessStatusCode();
+        }
+
+        var row = page.Locator(".agent-label", new() { HasTextString = label });
+        await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        return (row, (await row.GetAttributeAsync("data-slug"))!);
     }
 }

@@ -79,6 +79,14 @@ public sealed class RunningDashboard : IAsyncLifetime
 
     public const string ApiToken = "dashboard-test-token";
 
+    /// <summary>A client of the Web's API, presenting the API token.</summary>
+    public HttpClient ApiClient()
+    {
+        var api = new HttpClient { BaseAddress = Web.Url };
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiToken);
+        return api;
+    }
+
     /// <summary>A fresh browser context (its own cookies), signed in as <paramref name="name"/>.</summary>
     public async Task<IPage> SignedInPageAsync(string name)
     {

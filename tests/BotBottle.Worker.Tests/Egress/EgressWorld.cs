@@ -4,8 +4,6 @@ using BotBottle.Testing;
 using BotBottle.Worker.Bottles.Docker;
 using BotBottle.Worker.Egress;
 using BotBottle.Worker.Tests.Support;
-using Docker.DotNet;
-using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -41,6 +39,8 @@ public sealed class EgressWorld : IAsyncLifetime
 
     public RedisServer Redis { get; } = new();
 
+    private StandInServer Internet => new(Bottles.Docker, OutsideNetwork, InternetContainer);
+
     public RecordingEvents Events { get; } = new();
 
     public PreparedBottle Probe { get; private set; } = null!;
@@ -63,8 +63,7 @@ public sealed class EgressWorld : IAsyncLifetime
         Neighbour = await LaunchAsync("neighbour");
 
         var policies = new BottleEgressPolicies(Bottles.State);
-        _monitor = new EgressMonitor(Bottles.Docker, Bottles.Sidecars, Redis.Connection, Events, policies, Bottles.ManifestSource,
-            Options.Create(Bottles.Egress), TimeProvider.System, NullLogger<EgressMonitor>.Instance);
+        _monitor = Bottles.EgressMonitor(Redis.Connection, Events);
         await _monitor.StartAsync(default);
         Reloader = new EgressPolicyReloader(Bottles.Sidecars, policies, Bottles.ManifestSource,
             Options.Create(Bottles.Egress), TimeProvider.System, NullLogger<EgressPolicyReloader>.Instance);
@@ -78,7 +77,7 @@ public sealed class EgressWorld : IAsyncLifetime
             _monitor.Dispose();
         }
 
-        await RemoveInternetAsync();
+        await Internet.RemoveAsync();
         await Bottles.DisposeAsync();
         await Redis.DisposeAsync();
     }
@@ -100,43 +99,11 @@ public sealed class EgressWorld : IAsyncLifetime
 
     private async Task StartInternetAsync()
     {
-        await RemoveInternetAsync();
-        try
-        {
-            await Bottles.Docker.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = OutsideNetwork, Driver = "bridge", CheckDuplicate = true });
-        }
-        catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
-        {
-        }
-
-        await Bottles.Docker.Containers.CreateContainerAsync(new CreateContainerParameters
-        {
-            Name = InternetContainer,
-            Image = TestImages.TestHttpd,
-            Cmd = ["sh", "-c", $"echo '{Page}' > /www/index.html && exec httpd -f -p {InternetPort} -h /www"],
-            HostConfig = new HostConfig { NetworkMode = OutsideNetwork },
-            NetworkingConfig = new NetworkingConfig
-            {
-                EndpointsConfig = new Dictionary<string, EndpointSettings>
-                {
-                    [OutsideNetwork] = new() { Aliases = ["allowed.botbottle.test", "other.botbottle.test", "late.botbottle.test"] },
-                },
-            },
-        });
-        await Bottles.Docker.Containers.StartContainerAsync(InternetContainer, new ContainerStartParameters());
-        var inspect = await Bottles.Docker.Containers.InspectContainerAsync(InternetContainer);
-        InternetAddress = inspect.NetworkSettings.Networks[OutsideNetwork].IPAddress;
-        OutsideGateway = inspect.NetworkSettings.Networks[OutsideNetwork].Gateway;
-    }
-
-    private async Task RemoveInternetAsync()
-    {
-        try
-        {
-            await Bottles.Docker.Containers.RemoveContainerAsync(InternetContainer, new ContainerRemoveParameters { Force = true });
-        }
-        catch (DockerContainerNotFoundException)
-        {
-        }
+        var endpoint = await Internet.StartAsync(
+            TestImages.TestHttpd,
+            ["sh", "-c", $"echo '{Page}' > /www/index.html && exec httpd -f -p {InternetPort} -h /www"],
+            ["allowed.botbottle.test", "other.botbottle.test", "late.botbottle.test"]);
+        InternetAddress = endpoint.IPAddress;
+        OutsideGateway = endpoint.Gateway;
     }
 }

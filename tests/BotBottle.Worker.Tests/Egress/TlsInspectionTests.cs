@@ -7,10 +7,7 @@ using BotBottle.Core.Events;
 using BotBottle.Testing;
 using BotBottle.Worker.Egress;
 using BotBottle.Worker.Tests.Support;
-using Docker.DotNet;
 using Docker.DotNet.Models;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace BotBottle.Worker.Tests.Egress;
 
@@ -22,7 +19,7 @@ namespace BotBottle.Worker.Tests.Egress;
 public sealed class TlsInspectionWorld : IAsyncLifetime
 {
     public const string OutsideNetwork = "botbottle-egress-tls-tests";
-    public const string Server = "botbottle-egress-tls-tests-server";
+    public const string ServerContainer = "botbottle-egress-tls-tests-server";
 
     private readonly TempDirectory _certificates = new("botbottle-tls");
     private EgressMonitor? _monitor;
@@ -36,6 +33,8 @@ public sealed class TlsInspectionWorld : IAsyncLifetime
         """);
 
     public RedisServer Redis { get; } = new();
+
+    private StandInServer Server => new(Bottles.Docker, OutsideNetwork, ServerContainer);
 
     public RecordingEvents Events { get; } = new();
 
@@ -57,8 +56,7 @@ public sealed class TlsInspectionWorld : IAsyncLifetime
         var spec = new BottleSpec(Bottles.Manifest, "probe", false, "/home/operator/project", "test", "", "");
         Probe = await Bottles.Backend.PrepareAsync(spec, WorkspaceSource.Empty, default);
         await Bottles.Backend.LaunchAsync(Probe, default);
-        _monitor = new EgressMonitor(Bottles.Docker, Bottles.Sidecars, Redis.Connection, Events, new BottleEgressPolicies(Bottles.State),
-            Bottles.ManifestSource, Options.Create(Bottles.Egress), TimeProvider.System, NullLogger<EgressMonitor>.Instance);
+        _monitor = Bottles.EgressMonitor(Redis.Connection, Events);
         await _monitor.StartAsync(default);
     }
 
@@ -70,7 +68,7 @@ public sealed class TlsInspectionWorld : IAsyncLifetime
             _monitor.Dispose();
         }
 
-        await RemoveServerAsync();
+        await Server.RemoveAsync();
         await Bottles.DisposeAsync();
         await Redis.DisposeAsync();
         _certificates.Dispose();
@@ -95,42 +93,12 @@ public sealed class TlsInspectionWorld : IAsyncLifetime
         return (ca.ExportCertificatePem() + "\n", server.ExportCertificatePem() + "\n", serverKey.ExportPkcs8PrivateKeyPem() + "\n");
     }
 
-    private async Task StartServerAsync(string certificate, string key)
-    {
-        await RemoveServerAsync();
-        try
-        {
-            await Bottles.Docker.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = OutsideNetwork, Driver = "bridge", CheckDuplicate = true });
-        }
-        catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
-        {
-        }
-
-        await Bottles.Docker.Containers.CreateContainerAsync(new CreateContainerParameters
-        {
-            Name = Server,
-            Image = TestImages.AgentClaude,
-            Env = [$"SERVER_CERT={certificate}", $"SERVER_KEY={key}"],
-            Cmd = ["node", "-e", "require('https').createServer({ key: process.env.SERVER_KEY, cert: process.env.SERVER_CERT }, (q, r) => r.end('secure hello')).listen(8443)"],
-            HostConfig = new HostConfig { NetworkMode = OutsideNetwork },
-            NetworkingConfig = new NetworkingConfig
-            {
-                EndpointsConfig = new Dictionary<string, EndpointSettings> { [OutsideNetwork] = new() { Aliases = ["secure.botbottle.test"] } },
-            },
-        });
-        await Bottles.Docker.Containers.StartContainerAsync(Server, new ContainerStartParameters());
-    }
-
-    private async Task RemoveServerAsync()
-    {
-        try
-        {
-            await Bottles.Docker.Containers.RemoveContainerAsync(Server, new ContainerRemoveParameters { Force = true });
-        }
-        catch (DockerContainerNotFoundException)
-        {
-        }
-    }
+    private Task<EndpointSettings> StartServerAsync(string certificate, string key) =>
+        Server.StartAsync(
+            TestImages.AgentClaude,
+            ["node", "-e", "require('https').createServer({ key: process.env.SERVER_KEY, cert: process.env.SERVER_CERT }, (q, r) => r.end('secure hello')).listen(8443)"],
+            ["secure.botbottle.test"],
+            [$"SERVER_CERT={certificate}", $"SERVER_KEY={key}"]);
 }
 
 public sealed class TlsInspectionTests(TlsInspectionWorld world) : IClassFixture<TlsInspectionWorld>

@@ -87,6 +87,18 @@ public sealed class BottleHarness : IAsyncDisposable
         TimeProvider.System,
         NullLogger<BottleRunner>.Instance);
 
+    /// <summary>The Worker's egress monitor over this harness's bottles, publishing to <paramref name="events"/>.</summary>
+    public EgressMonitor EgressMonitor(StackExchange.Redis.IConnectionMultiplexer redis, IBottleEvents events) => new(
+        Docker,
+        Sidecars,
+        redis,
+        events,
+        new BottleEgressPolicies(State),
+        ManifestSource,
+        Microsoft.Extensions.Options.Options.Create(Egress),
+        TimeProvider.System,
+        NullLogger<EgressMonitor>.Instance);
+
     public string Scratch(string name)
     {
         var path = _root.Combine(name);
