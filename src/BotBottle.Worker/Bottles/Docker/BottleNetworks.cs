@@ -95,16 +95,19 @@ public sealed partial class BottleNetworks(
     /// are gone: a Worker that crashed never gave its spares back. Networks still in use by a bottle
     /// are left alone (Docker refuses to delete them); other machines' are not this Worker's to judge.
     /// </summary>
-    public async Task SweepOrphansAsync(Func<string, CancellationToken, Task> removeStandbyOn, CancellationToken cancellationToken)
+    public async Task SweepOrphansAsync(CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(removeStandbyOn);
         var networks = await docker.Networks.ListNetworksAsync(new NetworksListParameters
         {
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [OwnerLabel] = true } },
         }, cancellationToken);
         foreach (var network in networks.Where(n => IsDeadProcessOnThisMachine(n.Labels[OwnerLabel])))
         {
-            await removeStandbyOn(network.Name, cancellationToken);
+            if (releaseSpare is not null)
+            {
+                await releaseSpare(network.Name, cancellationToken);
+            }
+
             try
             {
                 await docker.Networks.DeleteNetworkAsync(network.ID, cancellationToken);

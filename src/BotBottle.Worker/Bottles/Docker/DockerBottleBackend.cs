@@ -44,8 +44,7 @@ public sealed partial class DockerBottleBackend(
     public Task WarmAsync(CancellationToken cancellationToken) => _networks.WarmAsync(cancellationToken);
 
     /// <summary>Gives back what crashed Workers on this machine left ready (spare networks and their proxies).</summary>
-    public Task SweepOrphansAsync(CancellationToken cancellationToken) =>
-        _networks.SweepOrphansAsync(sidecars.RemoveStandbyOnAsync, cancellationToken);
+    public Task SweepOrphansAsync(CancellationToken cancellationToken) => _networks.SweepOrphansAsync(cancellationToken);
 
     public async Task<PreparedBottle> PrepareAsync(BottleSpec spec, WorkspaceSource workspace, CancellationToken cancellationToken)
     {
