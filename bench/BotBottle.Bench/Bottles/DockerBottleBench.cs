@@ -1,15 +1,11 @@
 using BotBottle.Core.Backends;
 using BotBottle.Core.Bottles;
 using BotBottle.Core.Manifest;
-using BotBottle.Core.State;
 using BotBottle.Worker.Bottles;
 using BotBottle.Worker.Bottles.Docker;
-using BotBottle.Worker.Bottles.Workspace;
 using BotBottle.Worker.Egress;
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace BotBottle.Bench.Bottles;
 
@@ -76,11 +72,7 @@ public sealed class DockerBottleBench(string image, int launches, int bottles, T
         File.WriteAllText(manifestPath, $"agents:\n  bench:\n    image: {image}\n    harness: claude\n");
         _manifest = ManifestLoader.LoadFile(manifestPath);
         var options = new BottleOptions { StateRoot = Path.Combine(_root, "state"), ManifestPath = manifestPath };
-        var egress = Options.Create(new EgressOptions());
-        var authority = new EgressCertificateAuthority(egress, Options.Create(options));
-        _sidecars = new EgressSidecars(_docker, egress, Options.Create(options), authority, NullLogger<EgressSidecars>.Instance);
-        _backend = new DockerBottleBackend(_docker, new BottleStateStore(options.StateRoot), new WorkspaceProvisioner(NullLogger<WorkspaceProvisioner>.Instance),
-            _sidecars, authority, egress, Options.Create(options), TimeProvider.System, NullLogger<DockerBottleBackend>.Instance);
+        (_backend, _sidecars) = BenchBackend.Create(_docker, options, new EgressOptions());
     }
 
     /// <summary>The floor for an isolated container: the network exists already, as the Worker's spares do.</summary>

@@ -3,15 +3,11 @@ using System.Text.Json;
 using BotBottle.Core.Backends;
 using BotBottle.Core.Bottles;
 using BotBottle.Core.Manifest;
-using BotBottle.Core.State;
 using BotBottle.Worker.Bottles;
 using BotBottle.Worker.Bottles.Docker;
-using BotBottle.Worker.Bottles.Workspace;
 using BotBottle.Worker.Egress;
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace BotBottle.Bench.Egress;
 
@@ -137,11 +133,7 @@ public sealed class EgressProxyBench(int requests, int concurrency, int seconds,
         Directory.CreateDirectory(_root);
         await File.WriteAllTextAsync(manifestPath, $"agents:\n  bench:\n    image: {Image}\n    harness: claude\n    egress: [{Target}]\n");
         var options = new BottleOptions { StateRoot = Path.Combine(_root, "state"), ManifestPath = manifestPath, WarmNetworks = 0 };
-        var egress = Options.Create(new EgressOptions { OutsideNetwork = Outside });
-        var authority = new EgressCertificateAuthority(egress, Options.Create(options));
-        _sidecars = new EgressSidecars(_docker, egress, Options.Create(options), authority, NullLogger<EgressSidecars>.Instance);
-        _backend = new DockerBottleBackend(_docker, new BottleStateStore(options.StateRoot), new WorkspaceProvisioner(NullLogger<WorkspaceProvisioner>.Instance),
-            _sidecars, authority, egress, Options.Create(options), TimeProvider.System, NullLogger<DockerBottleBackend>.Instance);
+        (_backend, _sidecars) = BenchBackend.Create(_docker, options, new EgressOptions { OutsideNetwork = Outside });
         var spec = new BottleSpec(ManifestLoader.LoadFile(manifestPath), "bench", false, "", "bench", "", "");
         var bottle = await _backend.PrepareAsync(spec, WorkspaceSource.Empty, default);
         await _backend.LaunchAsync(bottle, default);
