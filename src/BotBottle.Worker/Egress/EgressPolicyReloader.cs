@@ -26,7 +26,7 @@ public sealed partial class EgressPolicyReloader(
         (DateTime, long)? applied = null;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var stamp = ManifestStamp();
+            var stamp = manifests.Stamp();
             if (stamp != applied)
             {
                 try
@@ -91,12 +91,6 @@ public sealed partial class EgressPolicyReloader(
         {
             throw new InvalidOperationException($"the new egress policy could not be applied to {failed} bottle(s); retrying");
         }
-    }
-
-    private (DateTime, long) ManifestStamp()
-    {
-        var file = new FileInfo(manifests.Path);
-        return file.Exists ? (file.LastWriteTimeUtc, file.Length) : (DateTime.MinValue, -1);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The manifest changed but is invalid; egress policies stay as they were: {Error}")]
