@@ -6,6 +6,8 @@ using BotBottle.Web.Jobs;
 using BotBottle.Web.LocalModels;
 using BotBottle.Web.Transcripts;
 using BotBottle.Web.Webhooks;
+using BotBottle.Queue.Events;
+using BotBottle.Queue.Jobs;
 using MudBlazor.Services;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,6 +19,8 @@ builder.WebHost.UseStaticWebAssets();
 builder.AddServiceDefaults();
 builder.AddRedisClient("redis");
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<JobQueueClient>();
+builder.Services.AddSingleton<EventLog>();
 builder.Services.AddSingleton<JobSubmitter>();
 builder.Services.AddBotBottleAuth(builder.Configuration);
 builder.Services.AddOpenApi();

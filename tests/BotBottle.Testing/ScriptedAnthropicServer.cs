@@ -31,6 +31,9 @@ public sealed class ScriptedAnthropicServer : IAsyncDisposable
     /// <summary>Delay before answering reply number n, to hold a run in flight.</summary>
     public Func<int, TimeSpan> Delay { get; set; } = _ => TimeSpan.Zero;
 
+    /// <summary>Awaited with the request body before answering: a test holds chosen requests until it lets them go.</summary>
+    public Func<string, Task> Gate { get; set; } = _ => Task.CompletedTask;
+
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
 
     /// <summary>How many model requests have been answered or are being answered.</summary>
@@ -88,6 +91,7 @@ public sealed class ScriptedAnthropicServer : IAsyncDisposable
     private async Task AnswerAsync(HttpContext context, string body, int n)
     {
         await Task.Delay(Delay(n), context.RequestAborted);
+        await Gate(body).WaitAsync(context.RequestAborted);
         var request = JsonNode.Parse(body);
         var model = request?["model"]?.GetValue<string>() ?? "claude-scripted";
         var text = Reply(n);

@@ -2,17 +2,12 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using BotBottle.Core.Api;
 using BotBottle.Core.Bottles;
 using BotBottle.Core.Events;
 using BotBottle.Core.Jobs;
 
 namespace BotBottle.Cli.Server;
-
-public sealed record QueuedJob(string JobId, string? Slug = null, string? Label = null, string? Color = null, IReadOnlyList<string>? Warnings = null);
-
-public sealed record ApiError(string Error, IReadOnlyList<string>? Known = null);
-
-public sealed record EventEntry(string Id, BottleEvent Event);
 
 /// <summary>The stack's REST API, as the CLI uses it; every failure becomes a <see cref="CliException"/> saying what to do.</summary>
 public sealed class BotBottleClient(ServerSettings settings) : IDisposable
@@ -25,10 +20,10 @@ public sealed class BotBottleClient(ServerSettings settings) : IDisposable
     public Task<IReadOnlyList<string>> AgentsAsync(CancellationToken ct) => GetAsync<IReadOnlyList<string>>("/api/agents", ct);
 
     public Task<QueuedJob> LaunchAsync(string agent, string label, string color, string? task, CancellationToken ct) =>
-        SendAsync<QueuedJob>(HttpMethod.Post, "/api/bottles", new { agent, label, color, task }, ct);
+        SendAsync<QueuedJob>(HttpMethod.Post, "/api/bottles", new LaunchRequest(agent, label, color, task), ct);
 
     public Task<QueuedJob> ResumeAsync(string slug, string sessionId, string task, CancellationToken ct) =>
-        SendAsync<QueuedJob>(HttpMethod.Post, $"/api/bottles/{Uri.EscapeDataString(slug)}/resume", new { sessionId, task }, ct);
+        SendAsync<QueuedJob>(HttpMethod.Post, $"/api/bottles/{Uri.EscapeDataString(slug)}/resume", new ResumeRequest(sessionId, task), ct);
 
     public Task<QueuedJob> StopAsync(string slug, bool purge, CancellationToken ct) =>
         SendAsync<QueuedJob>(HttpMethod.Delete, $"/api/bottles/{Uri.EscapeDataString(slug)}{(purge ? "?purge=true" : "")}", null, ct);

@@ -33,7 +33,16 @@ public static class QueueNames
     /// <summary>Field of a stream entry that holds the JSON document.</summary>
     public const string PayloadField = "json";
 
-    public static string ResultKey(string jobId) => $"botbottle:jobs:result:{jobId}";
+    /// <summary>Stream of the events of one job: the same entries (and ids) as <see cref="EventStream"/>, so a reader of one job pages by cursor.</summary>
+    public static string JobEvents(string jobId) => $"botbottle:events:job:{jobId}";
+
+    /// <summary>Stream of the events of one bottle, likewise.</summary>
+    public static string BottleEvents(string slug) => $"botbottle:events:bottle:{slug}";
+
+    /// <summary>Key prefix of <see cref="ResultKey"/>, for scripts that derive the key from a job id.</summary>
+    public const string ResultKeyPrefix = "botbottle:jobs:result:";
+
+    public static string ResultKey(string jobId) => ResultKeyPrefix + jobId;
 
     /// <summary>Where a job records the slug it created, so a Worker that reclaims it can clean up first.</summary>
     public static string AttemptKey(string jobId) => $"botbottle:jobs:attempt:{jobId}";

@@ -32,6 +32,9 @@ public sealed record PrSession
 
     public DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>The fencing token of the turn that wrote this entry.</summary>
+    public long Fence { get; init; }
+
     public string Key => KeyOf(Repository, Number);
 
     /// <summary>Gitea compares repository names without regard to case; so does the registry.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using BotBottle.Core.Bottles;
 using BotBottle.Core.Events;
 using BotBottle.Core.Jobs;
+using BotBottle.Queue.Events;
 using StackExchange.Redis;
 
 namespace BotBottle.Web.Agents;
@@ -12,7 +13,7 @@ namespace BotBottle.Web.Agents;
 /// browser at once: rows are pushed, never polled. After a Redis reconnect the list is reloaded,
 /// so nothing missed while away is lost.
 /// </summary>
-public sealed partial class BottleFeed(IConnectionMultiplexer redis, BottleList bottles, ILogger<BottleFeed> logger) : IHostedService
+public sealed partial class BottleFeed(IConnectionMultiplexer redis, BottleList bottles, EventLog log, ILogger<BottleFeed> logger) : IHostedService
 {
     private readonly ConcurrentDictionary<string, ActiveAgent> _rows = new(StringComparer.Ordinal);
 
@@ -23,16 +24,8 @@ public sealed partial class BottleFeed(IConnectionMultiplexer redis, BottleList 
 
     public ActiveAgent? Find(string slug) => _rows.GetValueOrDefault(slug);
 
-    /// <summary>The latest events of one bottle still in the capped stream, oldest first.</summary>
-    public async Task<IReadOnlyList<BottleEvent>> RecentEventsAsync(string slug, int count)
-    {
-        var entries = await redis.GetDatabase().StreamRangeAsync(QueueNames.EventStream, count: 5000, messageOrder: Order.Descending);
-        return [.. entries
-            .Select(e => BotBottleJson.Deserialize<BottleEvent>(e[QueueNames.PayloadField]!))
-            .Where(e => e.Slug == slug)
-            .Take(count)
-            .Reverse()];
-    }
+    /// <summary>The latest events of one bottle, oldest first.</summary>
+    public Task<IReadOnlyList<BottleEvent>> RecentEventsAsync(string slug, int count) => log.LatestOfBottleAsync(slug, count);
 
     public IReadOnlyList<ActiveAgent> Rows => [.. _rows.Values.OrderBy(r => r.StartedAt)];
 

@@ -1,26 +1,14 @@
+using BotBottle.Core.Api;
 using BotBottle.Core.Bottles;
+using BotBottle.Core.Events;
 using BotBottle.Core.Colors;
 using BotBottle.Core.Jobs;
 using BotBottle.Core.Labels;
 using BotBottle.Web.Agents;
 using BotBottle.Web.Jobs;
-using StackExchange.Redis;
+using BotBottle.Queue.Events;
 
 namespace BotBottle.Web.Api;
-
-/// <summary>A launch as the API takes it; only the agent is required.</summary>
-public sealed record LaunchRequest(string Agent, string? Label = null, string? Color = null, string? Task = null);
-
-/// <summary>What a launch or stop answers: the queued job, and what was made of the input.</summary>
-public sealed record QueuedJob(string JobId, string? Slug = null, string? Label = null, string? Color = null, IReadOnlyList<string>? Warnings = null);
-
-public sealed record ApiError(string Error, IReadOnlyList<string>? Known = null);
-
-/// <summary>Continue a bottle's harness session with a new task.</summary>
-public sealed record ResumeRequest(string SessionId, string Task);
-
-/// <summary>An event with its stream id, so a follower can ask for what came after it.</summary>
-public sealed record EventEntry(string Id, BotBottle.Core.Events.BottleEvent Event);
 
 /// <summary>
 /// <c>/api</c>: list, launch and stop bottles and read job results, for the CLI and scripts.
@@ -37,7 +25,10 @@ public static class BottlesApi
         api.MapDelete("/bottles/{slug}", StopAsync).WithSummary("Stop a bottle; with purge=true delete its state directory too");
         api.MapGet("/jobs/{jobId}", JobAsync).WithSummary("A job's result: 200 when done, 202 while pending");
         api.MapPost("/bottles/{slug}/resume", ResumeAsync).WithSummary("Relaunch a bottle from its snapshot and continue a harness session (--resume)");
-        api.MapGet("/events", EventsAsync).WithSummary("Lifecycle and output events after a stream id, optionally of one bottle or job");
+        api.MapGet("/events", EventsAsync)
+            .WithSummary("Lifecycle and output events after a stream id, of one bottle, one job or all; the cursor always advances")
+            .Produces<IReadOnlyList<EventEntry>>()
+            .Produces<ApiError>(StatusCodes.Status400BadRequest);
         return endpoints;
     }
 
@@ -96,12 +87,15 @@ public static class BottlesApi
         return Results.Accepted($"/api/jobs/{job.JobId}", new QueuedJob(job.JobId, slug));
     }
 
-    private static async Task<IReadOnlyList<EventEntry>> EventsAsync(IConnectionMultiplexer redis, string? after, string? slug, string? job, int? limit)
+    private static async Task<IResult> EventsAsync(EventLog log, string? after, string? slug, string? job, int? limit)
     {
-        var entries = await redis.GetDatabase().StreamRangeAsync(QueueNames.EventStream, minId: after is { Length: > 0 } ? $"({after}" : "-", count: Math.Clamp(limit ?? 500, 1, 5000));
-        return [.. entries
-            .Select(e => new EventEntry(e.Id!, BotBottleJson.Deserialize<BotBottle.Core.Events.BottleEvent>(e[QueueNames.PayloadField]!)))
-            .Where(e => (slug is null || e.Event.Slug == slug) && (job is null || e.Event.JobId == job))];
+        var cursor = after is { Length: > 0 } ? after : null;
+        if (cursor is not null && !EventLog.IsCursor(cursor))
+        {
+            return Results.BadRequest(new ApiError($"'{after}' is not an event cursor; pass the id of the last event you read"));
+        }
+
+        return Results.Ok(await log.ReadAsync(cursor, slug is { Length: > 0 } ? slug : null, job is { Length: > 0 } ? job : null, limit ?? 500));
     }
 
     private static async Task<IResult> JobAsync(string jobId, JobSubmitter jobs) =>

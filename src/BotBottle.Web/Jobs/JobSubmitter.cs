@@ -1,17 +1,19 @@
 using BotBottle.Core.Events;
 using BotBottle.Core.Jobs;
+using BotBottle.Queue.Events;
+using BotBottle.Queue.Jobs;
 using StackExchange.Redis;
 
 namespace BotBottle.Web.Jobs;
 
 /// <summary>The Web's side of the job queue: add jobs for the Workers, say they are queued, read their results.</summary>
-public sealed class JobSubmitter(IConnectionMultiplexer redis, TimeProvider clock)
+public sealed class JobSubmitter(JobQueueClient queue, EventLog events, TimeProvider clock)
 {
     public async Task<BottleJob> EnqueueAsync(BottleJob job)
     {
         ArgumentNullException.ThrowIfNull(job);
         var stamped = job with { EnqueuedAt = clock.GetUtcNow() };
-        await redis.GetDatabase().StreamAddAsync(QueueNames.JobStream, QueueNames.PayloadField, BotBottleJson.Serialize(stamped));
+        await queue.EnqueueAsync(stamped);
         await PublishQueuedAsync(stamped, $"{stamped.Kind.ToString().ToLowerInvariant()} queued");
         return stamped;
     }
@@ -32,21 +34,14 @@ public sealed class JobSubmitter(IConnectionMultiplexer redis, TimeProvider cloc
         EnqueueAsync(new BottleJob { JobId = BottleJob.NewJobId(), Kind = JobKind.Teardown, Slug = slug, Purge = purge, RequestedBy = requestedBy });
 
     /// <summary>The result once a Worker stored one, or null while the job is pending.</summary>
-    public async Task<JobResult?> ResultAsync(string jobId)
-    {
-        var json = await redis.GetDatabase().StringGetAsync(QueueNames.ResultKey(jobId));
-        return json.IsNullOrEmpty ? null : BotBottleJson.Deserialize<JobResult>(json!);
-    }
+    public Task<JobResult?> ResultAsync(string jobId) => queue.ResultAsync(jobId);
 
     public async Task PublishQueuedAsync(BottleJob job, string message, IReadOnlyDictionary<string, string>? data = null)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var queued = BotBottleJson.Serialize(new BottleEvent(BottleEventKind.Queued, job.Slug, job.JobId, clock.GetUtcNow(), message, data));
         try
         {
-            var append = redis.GetDatabase().StreamAddAsync(QueueNames.EventStream, QueueNames.PayloadField, queued, maxLength: 10_000, useApproximateMaxLength: true);
-            var publish = redis.GetSubscriber().PublishAsync(RedisChannel.Literal(QueueNames.EventChannel), queued);
-            await Task.WhenAll(append, publish);
+            await events.AppendAsync(new BottleEvent(BottleEventKind.Queued, job.Slug, job.JobId, clock.GetUtcNow(), message, data));
         }
         catch (RedisException)
         {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using BotBottle.Core.PullRequests;
 using BotBottle.Core.Webhooks;
+using BotBottle.Queue.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace BotBottle.Web.Webhooks;

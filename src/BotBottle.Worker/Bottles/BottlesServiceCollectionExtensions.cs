@@ -10,6 +10,7 @@ using BotBottle.Worker.Jobs;
 using BotBottle.Worker.LocalModels;
 using BotBottle.Worker.Manifests;
 using BotBottle.Worker.Runs;
+using BotBottle.Queue.Events;
 using Docker.DotNet;
 using Microsoft.Extensions.Options;
 
@@ -32,16 +33,19 @@ public static class BottlesServiceCollectionExtensions
         services.AddSingleton<BottleEgressPolicies>();
         services.AddSingleton<IBottleBackend, DockerBottleBackend>();
         services.AddSingleton<ManifestSource>();
+        services.AddSingleton<EventLog>();
         services.AddSingleton<IBottleEvents, RedisBottleEvents>();
         services.AddSingleton<BottleDirectory>();
         services.Configure<LocalModelOptions>(configuration.GetSection(LocalModelOptions.Section));
         services.AddSingleton<LocalModelWiring>();
         services.AddSingleton<BottleRunner>();
         services.AddSingleton<JobExecutor>();
+        services.AddSingleton<JobCompletion>();
         services.Configure<PullRequestOptions>(configuration.GetSection(PullRequestOptions.Section));
         services.Configure<GiteaOptions>(configuration.GetSection(GiteaOptions.Section));
         services.AddSingleton<PrSessionRegistry>();
         services.AddSingleton<PrDispatcher>();
+        services.AddSingleton<PrTurns>();
         // The client retries itself, checking for the comment first; the default resilience
         // handler's blind retry of a POST could post twice. The removal API is still marked
         // experimental, but it is the documented way to opt one client out.
@@ -51,6 +55,7 @@ public static class BottlesServiceCollectionExtensions
         services.AddHostedService<NetworkWarmup>();
         services.AddHostedService<ManifestAnnouncer>();
         services.AddHostedService<JobConsumer>();
+        services.AddHostedService<PrQueuePump>();
         services.AddHostedService<EgressMonitor>();
         services.AddHostedService<EgressPolicyReloader>();
         services.AddHealthChecks().AddCheck<DockerHealthCheck>("docker");

@@ -78,8 +78,8 @@ public sealed partial class EgressSidecars(
     {
         ArgumentNullException.ThrowIfNull(network);
         var name = StandbyName(network.Name);
-        await StartContainerAsync(name, network, EgressPolicy.DenyAll, cancellationToken);
-        return network with { StandbyProxy = name };
+        var id = await StartContainerAsync(name, network, EgressPolicy.DenyAll, cancellationToken);
+        return network with { StandbyProxy = name, StandbyProxyId = id };
     }
 
     /// <summary>What a bottle on <paramref name="network"/> sets HTTP_PROXY and HTTPS_PROXY to.</summary>
@@ -91,23 +91,23 @@ public sealed partial class EgressSidecars(
 
     /// <summary>
     /// The sidecar for <paramref name="slug"/>: the network's standby one renamed and given the
-    /// bottle's policy when there is one, else a new one. Returns once Squid accepts connections
-    /// under that policy.
+    /// bottle's policy when there is one, else a new one. Returns the sidecar's container id once
+    /// Squid accepts connections under that policy.
     /// </summary>
-    public async Task StartAsync(string slug, BottleNetwork network, EgressPolicy policy, CancellationToken cancellationToken)
+    public async Task<string> StartAsync(string slug, BottleNetwork network, EgressPolicy policy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(network);
         await RemoveAsync(slug, cancellationToken);
-        if (network.StandbyProxy is { } standby)
+        if (network is { StandbyProxy: { } standby, StandbyProxyId: { } standbyId })
         {
             await docker.Containers.RenameContainerAsync(standby, new ContainerRenameParameters { NewName = ContainerName(slug) }, cancellationToken);
             // No separate check of a fresh sidecar's first real configuration: were it bad, Squid
             // would exit, and waiting for it to listen again reports that.
             await ApplyAsync(slug, network, policy, validate: false, cancellationToken);
-            return;
+            return standbyId;
         }
 
-        await StartContainerAsync(ContainerName(slug), network, policy, cancellationToken);
+        return await StartContainerAsync(ContainerName(slug), network, policy, cancellationToken);
     }
 
     /// <summary>Removes the standby sidecar of a spare network, by the network's name.</summary>
@@ -116,12 +116,13 @@ public sealed partial class EgressSidecars(
 
     private static string StandbyName(string networkName) => $"{NamePrefix}standby-{networkName}";
 
-    private async Task StartContainerAsync(string name, BottleNetwork network, EgressPolicy policy, CancellationToken cancellationToken)
+    private async Task<string> StartContainerAsync(string name, BottleNetwork network, EgressPolicy policy, CancellationToken cancellationToken)
     {
         var outside = await OutsideNetworkAsync(cancellationToken);
+        string id;
         try
         {
-            await docker.Containers.CreateContainerAsync(Parameters(name, network, policy, outside), cancellationToken);
+            id = (await docker.Containers.CreateContainerAsync(Parameters(name, network, policy, outside), cancellationToken)).ID;
         }
         catch (DockerImageNotFoundException)
         {
@@ -148,6 +149,7 @@ public sealed partial class EgressSidecars(
 
         await docker.Containers.StartContainerAsync(name, new ContainerStartParameters(), cancellationToken);
         await WaitUntilListeningAsync(name, alreadyListening: 0, cancellationToken);
+        return id;
     }
 
     private CreateContainerParameters Parameters(string name, BottleNetwork network, EgressPolicy policy, OutsideNetwork outside) => new()

@@ -1,29 +1,20 @@
 using BotBottle.Core.Events;
-using BotBottle.Core.Jobs;
+using BotBottle.Queue.Events;
 using StackExchange.Redis;
 
 namespace BotBottle.Worker.Events;
 
 /// <summary>
-/// Appends each event to a capped Redis Stream (readers that were away catch up from it) and
-/// publishes it on a channel (live listeners see it at once).
+/// Appends each event to the shared <see cref="EventLog"/> (readers that were away catch up from
+/// it, by job or by bottle) and publishes it for live listeners.
 /// </summary>
-public sealed partial class RedisBottleEvents(IConnectionMultiplexer redis, ILogger<RedisBottleEvents> logger) : IBottleEvents
+public sealed partial class RedisBottleEvents(EventLog log, ILogger<RedisBottleEvents> logger) : IBottleEvents
 {
-    /// <summary>Enough history for a dashboard that reconnects after minutes; old output is in the transcripts.</summary>
-    public const int StreamLength = 10_000;
-
     public async Task PublishAsync(BottleEvent bottleEvent)
     {
-        var json = BotBottleJson.Serialize(bottleEvent);
         try
         {
-            // Both commands are issued before either is awaited: the multiplexer sends in call order,
-            // so events raised in order (output lines) reach readers in order.
-            var append = redis.GetDatabase().StreamAddAsync(
-                QueueNames.EventStream, QueueNames.PayloadField, json, maxLength: StreamLength, useApproximateMaxLength: true);
-            var publish = redis.GetSubscriber().PublishAsync(RedisChannel.Literal(QueueNames.EventChannel), json);
-            await Task.WhenAll(append, publish);
+            await log.AppendAsync(bottleEvent);
         }
         catch (RedisException ex)
         {

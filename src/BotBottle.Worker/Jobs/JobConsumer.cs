@@ -3,32 +3,43 @@ using BotBottle.Core.Events;
 using BotBottle.Core.Jobs;
 using BotBottle.Worker.Events;
 using BotBottle.Worker.Heartbeat;
+using BotBottle.Worker.PullRequests;
+using BotBottle.Worker.Runs;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace BotBottle.Worker.Jobs;
 
 /// <summary>
-/// Takes jobs from the shared Redis Stream through the Workers' consumer group. A job is
-/// acknowledged only after its result is stored; a job whose Worker died (left pending and
-/// untouched past <see cref="JobOptions.ReclaimAfter"/>) is reclaimed and done again.
+/// Takes jobs from the shared Redis Stream through the Workers' consumer group. Delivery is at
+/// least once; the effect is at most once per job id: a job runs only while its entry is this
+/// Worker's (<see cref="JobLease"/>), a pull-request job only in its PR's turn (<see cref="PrTurns"/>),
+/// and its result is stored and the entry acknowledged in one step only the owner can take
+/// (<see cref="JobCompletion"/>). A job left pending by a Worker that died is reclaimed after
+/// <see cref="JobOptions.ReclaimAfter"/> and run again; one whose result exists is acknowledged without running.
 /// </summary>
 public sealed partial class JobConsumer(
     IConnectionMultiplexer redis,
     JobExecutor executor,
+    JobCompletion completion,
+    PrTurns turns,
     IBottleEvents events,
     WorkerIdentity identity,
     IOptions<JobOptions> options,
     TimeProvider clock,
     ILogger<JobConsumer> logger) : BackgroundService
 {
+    // Where the scan for orphaned entries goes on from: XAUTOCLAIM looks at a bounded number of
+    // entries per call, so an orphan behind many live ones is found only by following the cursor.
+    private RedisValue _reclaimCursor = "0-0";
+
     private IDatabase Db => redis.GetDatabase();
 
     private JobOptions Options => options.Value;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await EnsureGroupAsync();
+        await EnsureGroupAsync(stoppingToken);
         var slots = new SemaphoreSlim(Options.MaxConcurrentJobs);
         var running = new List<Task>();
         try
@@ -71,27 +82,48 @@ public sealed partial class JobConsumer(
         }
     }
 
-    private async Task EnsureGroupAsync()
+    private async Task EnsureGroupAsync(CancellationToken stoppingToken)
     {
-        try
+        while (true)
         {
-            await Db.StreamCreateConsumerGroupAsync(QueueNames.JobStream, QueueNames.WorkerGroup, "0", createStream: true);
-        }
-        catch (RedisServerException ex) when (ex.Message.Contains("BUSYGROUP", StringComparison.Ordinal))
-        {
-            // Another Worker created it first.
+            try
+            {
+                await Db.StreamCreateConsumerGroupAsync(QueueNames.JobStream, QueueNames.WorkerGroup, "0", createStream: true);
+                return;
+            }
+            catch (RedisServerException ex) when (ex.Message.Contains("BUSYGROUP", StringComparison.Ordinal))
+            {
+                // Another Worker created it first.
+                return;
+            }
+            catch (RedisException ex)
+            {
+                LogRedisUnavailable(logger, ex);
+                await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
+            }
         }
     }
 
     /// <summary>Orphaned jobs first (they have waited longest), then new ones.</summary>
     private async Task<StreamEntry?> NextEntryAsync()
     {
-        var reclaimed = await Db.StreamAutoClaimAsync(
-            QueueNames.JobStream, QueueNames.WorkerGroup, identity.Id, (long)Options.ReclaimAfter.TotalMilliseconds, "0-0", count: 1);
-        if (reclaimed.ClaimedEntries is [var orphan, ..])
+        // Follow the cursor through the whole pending list before starting over, a bounded number of
+        // calls at a time: each call examines at most ten times its count.
+        for (var call = 0; call < 64; call++)
         {
-            LogReclaimed(logger, orphan.Id.ToString());
-            return orphan;
+            var reclaimed = await Db.StreamAutoClaimAsync(
+                QueueNames.JobStream, QueueNames.WorkerGroup, identity.Id, (long)Options.ReclaimAfter.TotalMilliseconds, _reclaimCursor, count: 1);
+            _reclaimCursor = reclaimed.NextStartId;
+            if (reclaimed.ClaimedEntries is [var orphan, ..])
+            {
+                LogReclaimed(logger, orphan.Id.ToString());
+                return orphan;
+            }
+
+            if (_reclaimCursor == "0-0")
+            {
+                break;
+            }
         }
 
         var fresh = await Db.StreamReadGroupAsync(QueueNames.JobStream, QueueNames.WorkerGroup, identity.Id, StreamPosition.NewMessages, count: 1);
@@ -124,25 +156,55 @@ public sealed partial class JobConsumer(
         {
             // A well-formed document keeps its job id, so whoever enqueued it finds the reason.
             var jobId = job?.JobId is { Length: > 0 } id ? id : $"entry-{entry.Id}";
-            await CompleteAsync(entry, jobId, new JobResult { JobId = jobId, Outcome = JobOutcome.Failed, Error = problem, WorkerId = identity.Id, FinishedAt = clock.GetUtcNow() }, null);
+            await CompleteAsync(entry, job, new JobResult { JobId = jobId, Outcome = JobOutcome.Failed, Error = problem, WorkerId = identity.Id, FinishedAt = clock.GetUtcNow() }, null, null);
+            return;
+        }
+
+        if (await Db.StringGetAsync(QueueNames.ResultKey(job.JobId)) is { IsNullOrEmpty: false } stored)
+        {
+            // Delivered again after it finished (its acknowledgement was lost): acknowledged, not run.
+            LogAlreadyDone(logger, job.JobId);
+            await CompleteAsync(entry, job, BotBottleJson.Deserialize<JobResult>(stored!), null, null);
             return;
         }
 
         if (await DeliveriesAsync(entry.Id) > Options.MaxDeliveries)
         {
             var attempt = (string?)await Db.StringGetAsync(QueueNames.AttemptKey(job.JobId));
-            await CompleteAsync(entry, job.JobId, Failure(job, $"gave up after {Options.MaxDeliveries} attempts; each Worker that took it stopped before finishing", attempt), attempt);
+            await CompleteAsync(entry, job, Failure(job, $"gave up after {Options.MaxDeliveries} attempts; each Worker that took it stopped before finishing", attempt), null, attempt);
             return;
         }
 
-        using var keepAlive = new CancellationTokenSource();
-        var touching = KeepClaimedAsync(entry.Id, keepAlive.Token);
+        await using var lease = JobLease.Start(Db, entry.Id, identity.Id, Options.ReclaimAfter / 3, clock, logger);
+        PrTurn? turn = null;
+        if (job.Kind == JobKind.PullRequest)
+        {
+            turn = await turns.TakeAsync(entry.Id, identity.Id, job, (string)entry[QueueNames.PayloadField]!);
+            if (turn is null)
+            {
+                // Parked until its PR's earlier events are done, or no longer this Worker's: either
+                // way the slot is free for other work.
+                return;
+            }
+        }
+
+        await using (turn)
+        {
+            await RunAsync(entry, job, lease, turn, stoppingToken);
+        }
+    }
+
+    private async Task RunAsync(StreamEntry entry, BottleJob job, JobLease lease, PrTurn? turn, CancellationToken stoppingToken)
+    {
+        using var run = turn is null
+            ? CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease.Lost)
+            : CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease.Lost, turn.Lost);
         JobResult result;
         string? slug = null;
         try
         {
             var previous = (string?)await Db.StringGetAsync(QueueNames.AttemptKey(job.JobId));
-            var outcome = await executor.ExecuteAsync(job, previous, allocated => slug = RecordAttempt(job.JobId, allocated), stoppingToken);
+            var outcome = await executor.ExecuteAsync(job, previous, allocated => slug = RecordAttempt(job.JobId, allocated), turn, run.Token);
             slug = outcome.Slug;
             result = new JobResult
             {
@@ -155,28 +217,50 @@ public sealed partial class JobConsumer(
                 FinishedAt = clock.GetUtcNow(),
             };
         }
+        catch (Exception ex) when (Superseded(lease, turn) && !stoppingToken.IsCancellationRequested)
+        {
+            LogSuperseded(logger, job.JobId, ex.GetType().Name);
+            await PublishSupersededAsync(job, slug);
+            return;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             LogJobFailed(logger, job.JobId, job.Kind, ex);
             result = Failure(job, ex.Message, slug);
         }
-        finally
+
+        if (Superseded(lease, turn))
         {
-            await keepAlive.CancelAsync();
-            await touching;
+            // Finished, but another Worker owns the job (or its PR's turn) now: its result is not ours to store.
+            LogSuperseded(logger, job.JobId, "finished after losing the job");
+            await PublishSupersededAsync(job, slug);
+            return;
         }
 
-        await CompleteAsync(entry, job.JobId, result, slug);
+        await CompleteAsync(entry, job, result, turn, slug);
     }
 
-    /// <summary>Stores the result, then acknowledges: a crash between the two repeats the ack, never loses the result.</summary>
-    private async Task CompleteAsync(StreamEntry entry, string jobId, JobResult result, string? slug)
+    private static bool Superseded(JobLease lease, PrTurn? turn) => lease.IsLost || turn?.IsLost == true;
+
+    private Task PublishSupersededAsync(BottleJob job, string? slug) =>
+        events.PublishAsync(new BottleEvent(BottleEventKind.Failed, slug, job.JobId, clock.GetUtcNow(),
+            $"this attempt was cancelled: Worker {identity.Id} lost the job to another Worker (it was cut off past the reclaim time); the other attempt's result counts",
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["outcome"] = "superseded" }));
+
+    /// <summary>Stores the result and acknowledges, as one step only the entry's owner can take; then says so.</summary>
+    private async Task CompleteAsync(StreamEntry entry, BottleJob? job, JobResult result, PrTurn? turn, string? slug)
     {
-        await Db.StringSetAsync(QueueNames.ResultKey(jobId), BotBottleJson.Serialize(result), Options.ResultRetention);
-        await Db.StreamAcknowledgeAsync(QueueNames.JobStream, QueueNames.WorkerGroup, entry.Id);
-        await Db.KeyDeleteAsync(QueueNames.AttemptKey(jobId));
-        var kind = result.Outcome == JobOutcome.Succeeded ? BottleEventKind.Finished : BottleEventKind.Failed;
-        await events.PublishAsync(new BottleEvent(kind, slug ?? result.Slug, jobId, clock.GetUtcNow(), result.Error ?? "done", ResultData(result)));
+        (string, string)? pullRequest = job is { Kind: JobKind.PullRequest, PullRequest: { } work } ? (work.Key, turn?.LockValue ?? "") : null;
+        switch (await completion.CompleteAsync(entry.Id, identity.Id, result, pullRequest))
+        {
+            case CompletionOutcome.Stored:
+                var kind = result.Outcome == JobOutcome.Succeeded ? BottleEventKind.Finished : BottleEventKind.Failed;
+                await events.PublishAsync(new BottleEvent(kind, slug ?? result.Slug, result.JobId, clock.GetUtcNow(), result.Error ?? "done", ResultData(result)));
+                break;
+            case CompletionOutcome.NotOwner:
+                LogSuperseded(logger, result.JobId, "its entry belongs to another Worker");
+                break;
+        }
     }
 
     private string RecordAttempt(string jobId, string slug)
@@ -184,29 +268,6 @@ public sealed partial class JobConsumer(
         // Synchronous on purpose: the slug must be on record before the container it names exists.
         Db.StringSet(QueueNames.AttemptKey(jobId), slug, Options.ResultRetention);
         return slug;
-    }
-
-    /// <summary>Touches the pending entry so no other Worker takes it for an orphan while it runs.</summary>
-    private async Task KeepClaimedAsync(RedisValue entryId, CancellationToken stop)
-    {
-        var period = Options.ReclaimAfter / 3;
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                await Task.Delay(period, clock, stop);
-                await Db.StreamClaimIdsOnlyAsync(QueueNames.JobStream, QueueNames.WorkerGroup, identity.Id, 0, [entryId]);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (RedisException ex)
-            {
-                // One failed touch is not fatal: keep trying, the entry is idle only past ReclaimAfter.
-                LogRedisUnavailable(logger, ex);
-            }
-        }
     }
 
     private async Task<long> DeliveriesAsync(RedisValue entryId)
@@ -263,6 +324,12 @@ public sealed partial class JobConsumer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reclaimed orphaned job entry {EntryId}")]
     private static partial void LogReclaimed(ILogger logger, string entryId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} already has a result; its repeated delivery is acknowledged without running")]
+    private static partial void LogAlreadyDone(ILogger logger, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} was superseded here ({Reason}); nothing of this attempt is stored")]
+    private static partial void LogSuperseded(ILogger logger, string jobId, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} ({Kind}) failed")]
     private static partial void LogJobFailed(ILogger logger, string jobId, JobKind kind, Exception exception);

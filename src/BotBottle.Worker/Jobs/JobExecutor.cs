@@ -10,7 +10,8 @@ public sealed class JobExecutor(BottleRunner runner, PrDispatcher pullRequests)
 {
     /// <param name="previousSlug">The slug an earlier, interrupted attempt at this job created, if any.</param>
     /// <param name="slugAllocated">Told the slug as soon as it exists, so a later attempt can clean up.</param>
-    public async Task<RunOutcome> ExecuteAsync(BottleJob job, string? previousSlug, Action<string> slugAllocated, CancellationToken cancellationToken)
+    /// <param name="turn">For a pull-request job, its PR's turn (taken before the job runs).</param>
+    public async Task<RunOutcome> ExecuteAsync(BottleJob job, string? previousSlug, Action<string> slugAllocated, PrTurn? turn, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
         if (previousSlug is not null && job.Kind is JobKind.Run or JobKind.Launch)
@@ -32,7 +33,9 @@ public sealed class JobExecutor(BottleRunner runner, PrDispatcher pullRequests)
                 await runner.TeardownAsync(job.Slug!, job.Purge, job.JobId, cancellationToken);
                 return new RunOutcome(job.Slug!, null);
             case JobKind.PullRequest:
-                return await pullRequests.HandleAsync(job.PullRequest!, job.JobId, previousSlug, slugAllocated, cancellationToken);
+                return await pullRequests.HandleAsync(
+                    job.PullRequest!, turn ?? throw new InvalidOperationException("a pull-request job runs only in its PR's turn"),
+                    job.JobId, job.EnqueuedAt, previousSlug, slugAllocated, cancellationToken);
             default:
                 throw new InvalidOperationException($"unknown job kind {job.Kind}");
         }

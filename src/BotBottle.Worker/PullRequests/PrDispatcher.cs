@@ -26,20 +26,31 @@ public sealed partial class PrDispatcher(
     TimeProvider clock,
     ILogger<PrDispatcher> logger)
 {
-    private static readonly TimeSpan DoneRetention = TimeSpan.FromDays(30);
+    private static readonly TimeSpan CommentRetention = TimeSpan.FromDays(30);
 
+    // KEYS: PR lock, the delivery's comment marker. ARGV: lock value. -1 when the turn lapsed, 0
+    // when the comment is known to be on the PR, 1 when it is to be posted.
+    private const string MayCommentScript = """
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+        if redis.call('GET', KEYS[2]) == 'posted' then return 0 end
+        return 1
+        """;
+
+    /// <param name="turn">The PR's turn, held for this job: every write checks it still holds.</param>
+    /// <param name="acceptedAt">When the event was accepted (its job enqueued).</param>
     /// <param name="previousSlug">The slug an interrupted earlier attempt at this job created, if any.</param>
     /// <param name="slugAllocated">Told a new bottle's slug as soon as it exists, so a later attempt can clean up.</param>
-    public async Task<RunOutcome> HandleAsync(PrWork work, string jobId, string? previousSlug, Action<string> slugAllocated, CancellationToken cancellationToken)
+    public async Task<RunOutcome> HandleAsync(PrWork work, PrTurn turn, string jobId, DateTimeOffset acceptedAt, string? previousSlug, Action<string> slugAllocated, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);
-        var db = redis.GetDatabase();
-        await using var prLock = await PrLock.AcquireAsync(db, PrRedisNames.Lock(work.Key), options.Value.LockExpiry, options.Value.LockWait, cancellationToken);
-        if (await db.KeyExistsAsync(PrRedisNames.Done(work.DeliveryId)))
+        ArgumentNullException.ThrowIfNull(turn);
+        if (await registry.DoneAsync(work.DeliveryId) is { } done)
         {
-            // A reclaimed job whose first attempt finished everything but the acknowledgement.
-            var known = await registry.GetAsync(work.Key);
-            return new RunOutcome(known?.Slug ?? "", null);
+            // A reclaimed job whose first attempt recorded its work but died before acknowledging:
+            // the agent does not run again; the comment is made sure of.
+            var earlier = new RunOutcome(done.Slug, done.Harness);
+            await CommentAsync(work, turn, acceptedAt, earlier, cancellationToken);
+            return earlier;
         }
 
         var session = await registry.GetAsync(work.Key);
@@ -48,19 +59,16 @@ public sealed partial class PrDispatcher(
             await RemoveUnrecordedBottleAsync(previousSlug, jobId, cancellationToken);
         }
 
-        var outcome = (work.Kind, session) switch
+        var (outcome, change, written) = (work.Kind, session) switch
         {
             (PrWorkKind.CleanUp, _) => await CleanUpAsync(work, session, jobId, cancellationToken),
             (_, null) => await StartAsync(work, jobId, slugAllocated, cancellationToken),
             (_, { } existing) => await ContinueAsync(work, existing, jobId, cancellationToken),
         };
 
-        if (outcome.Harness is { } result)
-        {
-            await CommentAsync(work, result, cancellationToken);
-        }
-
-        await db.StringSetAsync(PrRedisNames.Done(work.DeliveryId), jobId, DoneRetention);
+        // The registry change and the done marker land together, and only while this turn holds the PR.
+        await registry.RecordAsync(turn, change, written, work.DeliveryId, new PrDone(jobId, outcome.Slug, outcome.Harness, turn.Fence));
+        await CommentAsync(work, turn, acceptedAt, outcome, cancellationToken);
         return outcome;
     }
 
@@ -76,22 +84,20 @@ public sealed partial class PrDispatcher(
         }
     }
 
-    private async Task<RunOutcome> StartAsync(PrWork work, string jobId, Action<string> slugAllocated, CancellationToken cancellationToken)
+    private async Task<(RunOutcome, RegistryChange, PrSession?)> StartAsync(PrWork work, string jobId, Action<string> slugAllocated, CancellationToken cancellationToken)
     {
         var workspace = work.CloneUrl is { Length: > 0 } clone ? WorkspaceSource.GitCloneOf(clone, work.HeadSha ?? work.HeadRef) : WorkspaceSource.Empty;
         var request = new BottleRequest(work.Agent ?? options.Value.Agent, workspace, Identity: $"webhook:{work.Key}", Label: LabelFor(work));
         var outcome = await runner.RunAsync(request, work.Prompt, jobId, slugAllocated, cancellationToken);
-        await RecordAsync(work, outcome, previous: null, rotated: false);
-        return outcome;
+        return Recorded(work, outcome, previous: null, rotated: false);
     }
 
-    private async Task<RunOutcome> ContinueAsync(PrWork work, PrSession session, string jobId, CancellationToken cancellationToken)
+    private async Task<(RunOutcome, RegistryChange, PrSession?)> ContinueAsync(PrWork work, PrSession session, string jobId, CancellationToken cancellationToken)
     {
         if (session.Turns < options.Value.RotateAfterTurns)
         {
             var resumed = await runner.ContinueAsync(session.Slug, session.SessionId, work.Prompt, jobId, HeadOf(work), cancellationToken);
-            await RecordAsync(work, resumed, session, rotated: false);
-            return resumed;
+            return Recorded(work, resumed, session, rotated: false);
         }
 
         // The session has grown long: ask it for a summary, then start a fresh one seeded with it.
@@ -99,15 +105,14 @@ public sealed partial class PrDispatcher(
         var seeded = $"You are continuing work on {work.Repository}#{work.Number}. Summary of the work so far:\n\n{summary.Harness?.ResultText}\n\n---\n\n{work.Prompt}";
         var fresh = await runner.ContinueAsync(session.Slug, sessionId: null, seeded, jobId, head: null, cancellationToken);
         LogRotated(logger, work.Key, session.SessionId, fresh.Harness?.SessionId);
-        await RecordAsync(work, fresh, session, rotated: true);
-        return fresh;
+        return Recorded(work, fresh, session, rotated: true);
     }
 
-    private async Task<RunOutcome> CleanUpAsync(PrWork work, PrSession? session, string jobId, CancellationToken cancellationToken)
+    private async Task<(RunOutcome, RegistryChange, PrSession?)> CleanUpAsync(PrWork work, PrSession? session, string jobId, CancellationToken cancellationToken)
     {
         if (session is null)
         {
-            return new RunOutcome("", null);
+            return (new RunOutcome("", null), RegistryChange.Keep, null);
         }
 
         try
@@ -119,20 +124,18 @@ public sealed partial class PrDispatcher(
             // Runs tear their container down already; the state directory stays as the record.
         }
 
-        await registry.RemoveAsync(work.Key);
-        return new RunOutcome(session.Slug, null);
+        return (new RunOutcome(session.Slug, null), RegistryChange.Remove, null);
     }
 
-    private async Task RecordAsync(PrWork work, RunOutcome outcome, PrSession? previous, bool rotated)
+    /// <summary>The registry entry a run leads to: without a session id there is nothing to resume, and the previous entry (if any) stays.</summary>
+    private (RunOutcome, RegistryChange, PrSession?) Recorded(PrWork work, RunOutcome outcome, PrSession? previous, bool rotated)
     {
-        var sessionId = outcome.Harness?.SessionId;
-        if (sessionId is null)
+        if (outcome.Harness?.SessionId is not { } sessionId)
         {
-            // Without a session id there is nothing to resume; the previous entry (if any) stays.
-            return;
+            return (outcome, RegistryChange.Keep, null);
         }
 
-        await registry.SetAsync(new PrSession
+        return (outcome, RegistryChange.Set, new PrSession
         {
             Repository = work.Repository,
             Number = work.Number,
@@ -149,32 +152,34 @@ public sealed partial class PrDispatcher(
         });
     }
 
-    private async Task CommentAsync(PrWork work, HarnessResult result, CancellationToken cancellationToken)
+    /// <summary>
+    /// The agent's answer on the PR, once per delivery. Only the PR's turn posts, so two attempts
+    /// never post at once; each post first looks for the delivery's marker among the PR's comments,
+    /// so one whose answer was lost (or whose Worker died after it) is not posted again.
+    /// </summary>
+    private async Task CommentAsync(PrWork work, PrTurn turn, DateTimeOffset acceptedAt, RunOutcome outcome, CancellationToken cancellationToken)
     {
-        if (!gitea.IsConfigured)
+        if (!gitea.IsConfigured || outcome.Harness is not { } result)
         {
             return;
         }
 
         var db = redis.GetDatabase();
-        if (!await db.StringSetAsync(PrRedisNames.Commented(work.DeliveryId), "1", DoneRetention, When.NotExists))
+        var may = (long)await db.ScriptEvaluateAsync(MayCommentScript, [PrRedisNames.Lock(turn.PrKey), PrRedisNames.Commented(work.DeliveryId)], [turn.LockValue]);
+        if (may == -1)
+        {
+            throw new PrTurnLostException(turn.PrKey, turn.Fence);
+        }
+
+        if (may == 0)
         {
             return;
         }
 
         var body = result.Succeeded ? result.ResultText : $"The agent could not finish (exit code {result.ExitCode}):\n\n{result.ResultText}";
-        var posted = false;
-        try
+        if (await gitea.PostOnceAsync(work.Repository, work.Number, work.DeliveryId, body, acceptedAt, cancellationToken))
         {
-            posted = await gitea.PostOnceAsync(work.Repository, work.Number, work.DeliveryId, body, cancellationToken);
-        }
-        finally
-        {
-            if (!posted)
-            {
-                // Not posted: free the claim so a retry of this job may try again (the marker check prevents doubles).
-                await db.KeyDeleteAsync(PrRedisNames.Commented(work.DeliveryId));
-            }
+            await db.StringSetAsync(PrRedisNames.Commented(work.DeliveryId), "posted", CommentRetention);
         }
     }
 

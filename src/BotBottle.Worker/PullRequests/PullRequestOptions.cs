@@ -13,6 +13,10 @@ public sealed class PullRequestOptions
     /// <summary>The per-PR lock expires after this long unless renewed (it is, every third of it, while a run lasts).</summary>
     public TimeSpan LockExpiry { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>How long an event waits for the PR's lock before its job fails (and is retried).</summary>
-    public TimeSpan LockWait { get; set; } = TimeSpan.FromHours(2);
+    /// <summary>
+    /// How often each Worker looks for a PR whose turn lapsed (its holder died) and lets that PR's
+    /// next event in. Events that wait for their turn hold no job slot; completing a turn lets the
+    /// next one in at once, so this matters only after a crash.
+    /// </summary>
+    public TimeSpan PumpInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -91,11 +91,12 @@ public sealed partial class BottleRunner(
         return bottle;
     }
 
-    private async Task StartAsync(PreparedBottle bottle, string jobId, CancellationToken cancellationToken)
+    private async Task<string> StartAsync(PreparedBottle bottle, string jobId, CancellationToken cancellationToken)
     {
-        await backend.LaunchAsync(bottle, cancellationToken);
+        var instance = await backend.LaunchAsync(bottle, cancellationToken);
         await directory.UpsertAsync(ActiveAgent.FromMetadata(bottle.Slug, bottle.Metadata, BottleServices.Of(bottle.Agent)));
         await PublishAsync(BottleEventKind.Running, bottle.Slug, jobId, "container started", BottleData(bottle));
+        return instance;
     }
 
     private async Task<RunOutcome> RunInBottleAsync(PreparedBottle prepared, string task, string? resumeSessionId, string jobId, CancellationToken cancellationToken)
@@ -103,11 +104,10 @@ public sealed partial class BottleRunner(
         var bottle = await WireModelAsync(prepared, task, jobId);
         var harness = HarnessCatalog.For(bottle.Agent.Harness);
         var command = harness.BuildCommand(string.IsNullOrWhiteSpace(task) ? bottle.Agent.Prompt : task, resumeSessionId);
-        var launched = false;
+        string? instance = null;
         try
         {
-            await StartAsync(bottle, jobId, cancellationToken);
-            launched = true;
+            instance = await StartAsync(bottle, jobId, cancellationToken);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.Value.RunTimeout);
             var outcome = await backend.ExecAsync(bottle.Slug, command, new OutputEvents(this, bottle.Slug, jobId), timeout.Token);
@@ -117,22 +117,24 @@ public sealed partial class BottleRunner(
         }
         finally
         {
-            await SnapshotAndTeardownAsync(bottle.Slug, launched, jobId);
+            await SnapshotAndTeardownAsync(bottle.Slug, instance, jobId);
         }
     }
 
     /// <summary>
     /// Runs even when the job was cancelled: a transcript is the record of what the agent did. The
     /// snapshot and the teardown each get their own time, and neither failure hides the run's result.
+    /// Both touch only the instance this run launched: when another Worker took the job over and
+    /// relaunched the bottle, its run is left alone.
     /// </summary>
-    private async Task SnapshotAndTeardownAsync(string slug, bool launched, string jobId)
+    private async Task SnapshotAndTeardownAsync(string slug, string? instance, string jobId)
     {
-        if (launched)
+        if (instance is not null)
         {
             try
             {
                 using var snapshotTime = new CancellationTokenSource(options.Value.SnapshotTimeout);
-                await backend.SnapshotTranscriptAsync(slug, snapshotTime.Token);
+                await backend.SnapshotInstanceAsync(slug, instance, snapshotTime.Token);
             }
             catch (Exception ex)
             {
@@ -143,7 +145,16 @@ public sealed partial class BottleRunner(
         try
         {
             using var teardownTime = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-            await backend.TeardownAsync(slug, deleteState: false, teardownTime.Token);
+            if (instance is null)
+            {
+                await backend.TeardownAsync(slug, deleteState: false, teardownTime.Token);
+            }
+            else if (!await backend.ReleaseInstanceAsync(slug, instance, teardownTime.Token))
+            {
+                // Relaunched by the Worker that took this job over: the bottle is up, under that run.
+                return;
+            }
+
             await directory.RemoveAsync(slug);
             await PublishAsync(BottleEventKind.Removed, slug, jobId, "run over; container removed, state kept");
         }

@@ -30,6 +30,20 @@ public sealed class SubnetPoolTests
         Assert.Equal("10.213.0.32/28", pool.NextFree(new HashSet<string> { "10.213.0.0/28", "10.213.0.16/28" }));
     }
 
+    [Theory]
+    [InlineData("10.213.0.0/24", "10.213.1.0/28")]
+    [InlineData("10.0.0.0/8", null)]
+    [InlineData("10.213.0.8/29", "10.213.0.16/28")]
+    [InlineData("fd00::/64", "10.213.0.0/28")]
+    public void Subnets_overlapping_another_network_of_any_size_are_skipped(string other, string? expected)
+    {
+        // Another network on the engine (any size, inside or around the pool) takes every bottle
+        // subnet it overlaps: Docker refuses to create those.
+        var pool = new SubnetPool("10.213.0.0/16", 28);
+
+        Assert.Equal(expected, pool.NextFree(new HashSet<string> { other }));
+    }
+
     [Fact]
     public void A_16_pool_of_28_subnets_holds_4096_bottles()
     {

@@ -18,14 +18,14 @@ public sealed class JobQueueTests : IAsyncLifetime
     private readonly RedisServer _redis = new();
     private ScriptedAnthropicServer _model = null!;
     private BottleHarness _bottles = null!;
-    private JobQueueClient _queue = null!;
+    private QueueWatcher _queue = null!;
 
     public async Task InitializeAsync()
     {
         await _redis.InitializeAsync();
         _model = await ScriptedAnthropicServer.StartAsync();
         _bottles = new BottleHarness(ClaudeAgentManifest.For(_model.Port));
-        _queue = new JobQueueClient(_redis.Connection);
+        _queue = new QueueWatcher(_redis.Connection);
     }
 
     public async Task DisposeAsync()

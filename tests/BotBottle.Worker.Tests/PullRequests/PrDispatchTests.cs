@@ -20,7 +20,7 @@ public sealed class PrDispatchTests : IAsyncLifetime
     private ScriptedAnthropicServer _model = null!;
     private GiteaApiServer _gitea = null!;
     private BottleHarness _bottles = null!;
-    private JobQueueClient _queue = null!;
+    private QueueWatcher _queue = null!;
     private string _origin = "";
     private string _firstCommit = "";
 
@@ -30,7 +30,7 @@ public sealed class PrDispatchTests : IAsyncLifetime
         _model = await ScriptedAnthropicServer.StartAsync();
         _gitea = await GiteaApiServer.StartAsync();
         _bottles = new BottleHarness(ClaudeAgentManifest.For(_model.Port));
-        _queue = new JobQueueClient(_redis.Connection);
+        _queue = new QueueWatcher(_redis.Connection);
         _origin = _bottles.Scratch("origin");
         _firstCommit = await GitRepo.CommitAsync(_origin, "widget.txt", "version one\n");
     }

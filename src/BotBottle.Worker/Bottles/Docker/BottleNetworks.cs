@@ -257,5 +257,9 @@ public sealed partial class BottleNetworks(
 /// <summary>A bottle's network, by name and subnet, and the standby egress proxy already on it, if any.</summary>
 public sealed record BottleNetwork(string Name, string Subnet)
 {
+    /// <summary>The standby proxy's container name.</summary>
     public string? StandbyProxy { get; init; }
+
+    /// <summary>The standby proxy's container id (it keeps it when a launch renames it).</summary>
+    public string? StandbyProxyId { get; init; }
 }

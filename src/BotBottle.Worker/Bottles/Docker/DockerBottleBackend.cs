@@ -77,7 +77,7 @@ public sealed partial class DockerBottleBackend(
         return new PreparedBottle(slug, agent, metadata, state.BottleDir(slug), Path.Combine(state.BottleDir(slug), WorkspaceDirName));
     }
 
-    public async Task LaunchAsync(PreparedBottle bottle, CancellationToken cancellationToken)
+    public async Task<string> LaunchAsync(PreparedBottle bottle, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bottle);
         await RemoveContainerAndNetworkAsync(bottle.Slug, cancellationToken);
@@ -85,7 +85,7 @@ public sealed partial class DockerBottleBackend(
         var network = await _networks.TakeAsync(cancellationToken);
         try
         {
-            await LaunchOnAsync(bottle, network, cancellationToken);
+            return await LaunchOnAsync(bottle, network, cancellationToken);
         }
         finally
         {
@@ -93,7 +93,7 @@ public sealed partial class DockerBottleBackend(
         }
     }
 
-    private async Task LaunchOnAsync(PreparedBottle bottle, BottleNetwork network, CancellationToken cancellationToken)
+    private async Task<string> LaunchOnAsync(PreparedBottle bottle, BottleNetwork network, CancellationToken cancellationToken)
     {
         bottle = TrustingTheInspectionCa(bottle);
         var environment = BottleContainerSpec.MergedEnvironment(bottle, options.Value);
@@ -116,6 +116,7 @@ public sealed partial class DockerBottleBackend(
             throw;
         }
 
+        string proxyId;
         // Recorded before anything else can fail, so teardown always finds the network.
         new RuntimeRecord(container.ID, network.Name, bottle.Agent.Image, BottleServices.Of(bottle.Agent), network.Subnet,
             [.. apis.Select(r => r.ToString())], [.. bottle.ExtraEgress.Select(r => r.ToString())]).Write(bottle.StateDirectory);
@@ -129,7 +130,7 @@ public sealed partial class DockerBottleBackend(
             await docker.Containers.StartContainerAsync(container.ID, new ContainerStartParameters(), cancellationToken);
             await docker.Containers.ExtractArchiveToContainerAsync(
                 container.ID, new ContainerPathStatParameters { Path = AgentPaths.Home }, files, cancellationToken);
-            await proxy;
+            proxyId = await proxy;
         }
         catch
         {
@@ -141,6 +142,7 @@ public sealed partial class DockerBottleBackend(
         }
 
         LogLaunched(logger, bottle.Slug, bottle.Agent.Key, BottleContainerSpec.Describe(bottle.Agent));
+        return new DockerInstance(container.ID, proxyId, network.Name).ToString();
     }
 
     public async Task<IReadOnlyList<ActiveAgent>> EnumerateAsync(CancellationToken cancellationToken)
@@ -189,6 +191,58 @@ public sealed partial class DockerBottleBackend(
         }
 
         LogSnapshotted(logger, slug, metadata.AgentName);
+    }
+
+    public async Task SnapshotInstanceAsync(string slug, string instance, CancellationToken cancellationToken)
+    {
+        var metadata = state.TryReadMetadata(slug) ?? throw new BottleNotFoundException(slug);
+        var container = DockerInstance.Parse(instance).Container;
+        await SnapshotDirectoryAsync(container, AgentPaths.Workspace, state.BottleDir(slug), WorkspaceDirName, cancellationToken);
+        foreach (var harnessState in HarnessStateDirectories())
+        {
+            var parent = Path.GetDirectoryName(harnessState) ?? "";
+            await SnapshotDirectoryAsync(
+                container,
+                $"{AgentPaths.Home}/{harnessState}",
+                Path.Combine(state.TranscriptDir(slug), parent),
+                Path.GetFileName(harnessState),
+                cancellationToken);
+        }
+
+        LogSnapshotted(logger, slug, metadata.AgentName);
+    }
+
+    public async Task<bool> ReleaseInstanceAsync(string slug, string instance, CancellationToken cancellationToken)
+    {
+        var launched = DockerInstance.Parse(instance);
+        var record = RuntimeRecord.TryRead(state.BottleDir(slug));
+        var current = record is null || record.Container == launched.Container;
+        await RemoveContainerAsync(launched.Container, cancellationToken);
+        await RemoveContainerAsync(launched.Proxy, cancellationToken);
+        await _networks.DeleteAsync(launched.Network, cancellationToken);
+        if (current && record is not null)
+        {
+            RuntimeRecord.Delete(state.BottleDir(slug));
+        }
+
+        LogReleased(logger, slug, current);
+        return current;
+    }
+
+    private async Task RemoveContainerAsync(string id, CancellationToken cancellationToken)
+    {
+        if (id.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await docker.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true }, cancellationToken);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+        }
     }
 
     public async Task TeardownAsync(string slug, bool deleteState, CancellationToken cancellationToken)
@@ -432,6 +486,9 @@ public sealed partial class DockerBottleBackend(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bottle {Slug} ({Agent}) transcript snapshotted")]
     private static partial void LogSnapshotted(ILogger logger, string slug, string agent);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bottle {Slug}: its run's container, proxy and network removed (it was the current instance: {Current})")]
+    private static partial void LogReleased(ILogger logger, string slug, bool current);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bottle {Slug} torn down (state deleted: {Deleted})")]
     private static partial void LogTornDown(ILogger logger, string slug, bool deleted);

@@ -32,21 +32,46 @@ public sealed class SubnetPool
     /// <summary>How many bottle subnets the pool holds.</summary>
     public long Capacity => _count;
 
-    /// <summary>The first subnet of the pool not in <paramref name="taken"/> (CIDR strings), or null when the pool is full.</summary>
+    /// <summary>
+    /// The first subnet of the pool that overlaps none of <paramref name="taken"/> (CIDR strings of
+    /// the engine's networks, of any size; IPv6 ones and unparsable ones are ignored), or null when
+    /// the pool is full.
+    /// </summary>
     public string? NextFree(IReadOnlySet<string> taken)
     {
         ArgumentNullException.ThrowIfNull(taken);
+        var others = taken.Select(TryParseCidr).OfType<(uint Network, int Prefix)>().ToList();
         var size = 1u << (32 - _prefix);
         for (uint i = 0; i < _count; i++)
         {
-            var candidate = Format(_first + (i * size), _prefix);
-            if (!taken.Contains(candidate))
+            var start = _first + (i * size);
+            if (!others.Any(other => Overlap(start, _prefix, other.Network, other.Prefix)))
             {
-                return candidate;
+                return Format(start, _prefix);
             }
         }
 
         return null;
+    }
+
+    /// <summary>Two aligned networks overlap exactly when the wider one contains the other's start.</summary>
+    private static bool Overlap(uint a, int aPrefix, uint b, int bPrefix)
+    {
+        var prefix = Math.Min(aPrefix, bPrefix);
+        var mask = prefix == 0 ? 0 : uint.MaxValue << (32 - prefix);
+        return (a & mask) == (b & mask);
+    }
+
+    private static (uint Network, int Prefix)? TryParseCidr(string cidr)
+    {
+        try
+        {
+            return ParseCidr(cidr, minimumPrefix: 0);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -72,14 +97,14 @@ public sealed class SubnetPool
 
     private static byte[] ToBytes(uint value) => [(byte)(value >> 24), (byte)(value >> 16), (byte)(value >> 8), (byte)value];
 
-    private static (uint Network, int Prefix) ParseCidr(string cidr)
+    private static (uint Network, int Prefix) ParseCidr(string cidr, int minimumPrefix = 8)
     {
         var slash = cidr.IndexOf('/', StringComparison.Ordinal);
         if (slash < 0
             || !IPAddress.TryParse(cidr[..slash], out var address)
             || address.AddressFamily != AddressFamily.InterNetwork
             || !int.TryParse(cidr[(slash + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var prefix)
-            || prefix is < 8 or > 30)
+            || prefix < minimumPrefix || prefix > 32)
         {
             throw new FormatException($"'{cidr}' is not an IPv4 network such as 10.213.0.0/16");
         }

@@ -1,23 +1,36 @@
 using BotBottle.Core.Events;
 using BotBottle.Testing;
 using BotBottle.Core.Jobs;
+using BotBottle.Queue.Jobs;
 using StackExchange.Redis;
 
 namespace BotBottle.Worker.Tests.Support;
 
-/// <summary>What an enqueuer (Web, CLI) does on the wire, for tests: add a job, read results and events.</summary>
-public sealed class JobQueueClient(IConnectionMultiplexer redis)
+/// <summary>
+/// The producer's side of the queue, for tests: adds jobs as the Web does (pull-request jobs
+/// through the same intake, so they take their place in their PR's order), and watches results
+/// and events.
+/// </summary>
+public sealed class QueueWatcher(IConnectionMultiplexer redis)
 {
+    private readonly JobQueueClient _queue = new(redis);
+
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task EnqueueAsync(BottleJob job) =>
-        await Db.StreamAddAsync(QueueNames.JobStream, QueueNames.PayloadField, BotBottleJson.Serialize(job));
-
-    public async Task<JobResult?> TryResultAsync(string jobId)
+    public async Task EnqueueAsync(BottleJob job)
     {
-        var json = await Db.StringGetAsync(QueueNames.ResultKey(jobId));
-        return json.IsNullOrEmpty ? null : BotBottleJson.Deserialize<JobResult>(json!);
+        ArgumentNullException.ThrowIfNull(job);
+        if (job.Kind == JobKind.PullRequest)
+        {
+            Assert.Equal(IntakeResult.Queued, await _queue.AcceptPullRequestAsync(job));
+        }
+        else
+        {
+            await _queue.EnqueueAsync(job);
+        }
     }
+
+    public Task<JobResult?> TryResultAsync(string jobId) => _queue.ResultAsync(jobId);
 
     public async Task<JobResult> WaitForResultAsync(string jobId, TimeSpan timeout, ServiceProcess worker)
     {
