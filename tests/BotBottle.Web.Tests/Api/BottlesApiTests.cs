@@ -4,7 +4,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using BotBottle.Core.Bottles;
 using BotBottle.Core.Jobs;
-using BotBottle.Web.Api;
+using BotBottle.Core.Events;
+using BotBottle.Queue.Events;
 using BotBottle.Web.Tests.Webhooks;
 
 namespace BotBottle.Web.Tests.Api;
@@ -148,6 +149,42 @@ public sealed class BottlesApiTests(RunningWeb web) : IClassFixture<RunningWeb>,
         Assert.Equal(HttpStatusCode.Accepted, pending.StatusCode);
         Assert.Equal(HttpStatusCode.OK, done.StatusCode);
         Assert.Equal("a3f9", (await done.Content.ReadFromJsonAsync<JobResult>(BotBottleJson.Options))!.Slug);
+    }
+
+    [Theory]
+    [InlineData("job")]
+    [InlineData("slug")]
+    public async Task Events_of_one_job_or_bottle_are_found_behind_ten_thousand_others_and_the_cursor_advances(string filter)
+    {
+        // What the Workers write: a stream full of other bottles' output, then this job's events.
+        var log = new EventLog(web.Redis.Connection);
+        var at = DateTimeOffset.UtcNow;
+        await Task.WhenAll(Enumerable.Range(0, 10_000).Select(i => log.AppendAsync(new BottleEvent(BottleEventKind.Output, "b0b0", "other-job", at, $"noise {i}"))));
+        foreach (var message in new[] { "starting", "line one", "line two" })
+        {
+            await log.AppendAsync(new BottleEvent(BottleEventKind.Output, "a3f9", "the-job", at, message));
+        }
+
+        var query = filter == "job" ? "job=the-job" : "slug=a3f9";
+        var first = await SendAsync<List<EventEntry>>(HttpMethod.Get, $"/api/events?{query}&limit=2");
+        var rest = await SendAsync<List<EventEntry>>(HttpMethod.Get, $"/api/events?{query}&after={first[^1].Id}");
+        var none = await SendAsync<List<EventEntry>>(HttpMethod.Get, $"/api/events?{query}&after={rest[^1].Id}");
+        await log.AppendAsync(new BottleEvent(BottleEventKind.Finished, "a3f9", "the-job", at, "done"));
+        var later = await SendAsync<List<EventEntry>>(HttpMethod.Get, $"/api/events?{query}&after={rest[^1].Id}");
+
+        Assert.Equal(["starting", "line one"], first.Select(e => e.Event.Message));
+        Assert.Equal(["line two"], rest.Select(e => e.Event.Message));
+        Assert.Empty(none);
+        Assert.Equal(["done"], later.Select(e => e.Event.Message));
+    }
+
+    [Fact]
+    public async Task An_event_cursor_that_is_not_a_stream_id_is_refused_with_the_reason()
+    {
+        using var response = await SendAsync(HttpMethod.Get, "/api/events?after=yesterday");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("cursor", (await response.Content.ReadFromJsonAsync<ApiError>())!.Error, StringComparison.Ordinal);
     }
 
     [Fact]
