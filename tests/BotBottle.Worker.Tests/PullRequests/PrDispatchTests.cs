@@ -158,6 +158,18 @@ public sealed class PrDispatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task On_a_long_PR_a_comment_whose_answer_was_lost_is_found_and_not_posted_again()
+    {
+        _gitea.Seed(Repository, 7, 60, DateTimeOffset.UtcNow.AddHours(-1));
+        await using var worker = StartWorker();
+        _gitea.LoseNextPostAnswers(1);
+
+        await RunAsync(worker, Work(PrWorkKind.Start, "Review PR #7: Add widgets", "d-long"));
+
+        Assert.Single(_gitea.CommentsOn(Repository, 7), c => c.Contains(GiteaCommentClient.Marker("d-long"), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Past_the_turn_limit_a_fresh_session_is_seeded_with_a_summary_of_the_old_one()
     {
         await using var worker = StartWorker(rotateAfterTurns: 1);

@@ -10,7 +10,9 @@ namespace BotBottle.Worker.Tests.Support;
 
 /// <summary>
 /// Plays Gitea's issue-comments API (Gitea itself cannot run here): records each request exactly as
-/// received, keeps the comments it accepted, and can be told to fail the next POSTs.
+/// received, keeps the comments it accepted, and can be told to fail the next POSTs. Listing honours
+/// <c>since</c> (comments updated at or after it) and pages with <c>page</c>/<c>limit</c>, ten per
+/// page by default, as Forgejo's API does (Gitea's returns them all; a client must cope with both).
 /// </summary>
 public sealed class GiteaApiServer : IAsyncDisposable
 {
@@ -18,6 +20,7 @@ public sealed class GiteaApiServer : IAsyncDisposable
     private readonly ConcurrentQueue<GiteaRequest> _requests = new();
     private readonly ConcurrentDictionary<string, List<JsonObject>> _comments = new();
     private int _failuresLeft;
+    private int _lostAnswersLeft;
     private long _nextId = 1000;
 
 
@@ -27,6 +30,22 @@ public sealed class GiteaApiServer : IAsyncDisposable
 
     /// <summary>The next <paramref name="count"/> comment POSTs answer 500 without storing anything.</summary>
     public void FailNextPosts(int count) => Interlocked.Exchange(ref _failuresLeft, count);
+
+    /// <summary>The next <paramref name="count"/> comment POSTs store the comment, then answer 502 (a proxy that lost Gitea's answer).</summary>
+    public void LoseNextPostAnswers(int count) => Interlocked.Exchange(ref _lostAnswersLeft, count);
+
+    /// <summary>Comments other people wrote on the PR earlier.</summary>
+    public void Seed(string repository, int number, int count, DateTimeOffset at)
+    {
+        var list = _comments.GetOrAdd($"{repository}#{number}", _ => []);
+        lock (list)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                list.Add(Comment($"earlier comment {i}", "someone", at));
+            }
+        }
+    }
 
     public IReadOnlyList<string> CommentsOn(string repository, int number) =>
         _comments.TryGetValue($"{repository}#{number}", out var list) ? [.. list.Select(c => c["body"]!.GetValue<string>())] : [];
@@ -53,28 +72,38 @@ public sealed class GiteaApiServer : IAsyncDisposable
             return Results.StatusCode(500);
         }
 
-        var comment = new JsonObject
-        {
-            ["id"] = Interlocked.Increment(ref _nextId),
-            ["body"] = JsonNode.Parse(body)!["body"]!.GetValue<string>(),
-            ["user"] = new JsonObject { ["login"] = "botbottle" },
-        };
+        var comment = Comment(JsonNode.Parse(body)!["body"]!.GetValue<string>(), "botbottle", DateTimeOffset.UtcNow);
         var list = _comments.GetOrAdd($"{owner}/{repo}#{index}", _ => []);
         lock (list)
         {
             list.Add(comment);
         }
 
-        return Results.Json(comment, statusCode: 201);
+        return Interlocked.Decrement(ref _lostAnswersLeft) >= 0 ? Results.StatusCode(502) : Results.Json(comment, statusCode: 201);
     }
+
+    private JsonObject Comment(string body, string login, DateTimeOffset at) => new()
+    {
+        ["id"] = Interlocked.Increment(ref _nextId),
+        ["body"] = body,
+        ["user"] = new JsonObject { ["login"] = login },
+        ["created_at"] = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        ["updated_at"] = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     private IResult List(HttpContext context, string owner, string repo, int index)
     {
         _requests.Enqueue(new GiteaRequest("GET", context.Request.Path, context.Request.Headers.Authorization.ToString(), "", ""));
+        var query = context.Request.Query;
+        var since = DateTimeOffset.TryParse(query["since"], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var from) ? from : DateTimeOffset.MinValue;
+        var page = int.TryParse(query["page"], out var p) && p > 0 ? p : 1;
+        var limit = int.TryParse(query["limit"], out var l) && l > 0 ? Math.Min(l, 50) : 10;
         var list = _comments.GetOrAdd($"{owner}/{repo}#{index}", _ => []);
         lock (list)
         {
-            return Results.Json(new JsonArray([.. list.Select(c => c.DeepClone())]));
+            var matching = list.Where(c => DateTimeOffset.Parse(c["updated_at"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) >= since).ToList();
+            context.Response.Headers["X-Total-Count"] = matching.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Json(new JsonArray([.. matching.Skip((page - 1) * limit).Take(limit).Select(c => c.DeepClone())]));
         }
     }
 
