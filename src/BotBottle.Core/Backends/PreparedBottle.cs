@@ -25,4 +25,10 @@ public sealed record PreparedBottle(
     /// Ollama endpoint of a local model, the Gitea host of a PR.
     /// </summary>
     public IReadOnlyList<EgressRule> ExtraEgress { get; init; } = [];
+
+    /// <summary>
+    /// The bottle exists only for one run and is removed when it ends; when the process running it
+    /// dies, what it left is swept. A bottle launched to stay up (false) outlives its Worker.
+    /// </summary>
+    public bool EndsWithRun { get; init; }
 }

@@ -10,7 +10,8 @@ public sealed record ActiveAgent(
     string Label = "",
     string Color = "",
     BottleStatus Status = BottleStatus.Running,
-    long EgressDenied = 0)
+    long EgressDenied = 0,
+    DateTimeOffset? VanishedAt = null)
 {
     /// <summary>The operator's label, or the manifest agent key when no label was given.</summary>
     public string DisplayName => string.IsNullOrEmpty(Label) ? AgentName : Label;

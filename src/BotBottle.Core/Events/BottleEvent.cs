@@ -10,6 +10,9 @@ public enum BottleEventKind
     Failed,
     Removed,
     EgressDenied,
+
+    /// <summary>A bottle listed as up whose container is gone (removed by hand, engine restarted while no Worker watched).</summary>
+    Vanished,
 }
 
 public static class BottleEventKinds

@@ -7,8 +7,8 @@ namespace BotBottle.Core.Listing;
 
 /// <summary>
 /// One line per running bottle for plain-text listings:
-/// <c>[docker] a3f9 implementer started 14:02:11 [egress,secret-scan]</c>, and "3 egress denied"
-/// after it when the bottle's proxy refused requests.
+/// <c>[docker] a3f9 implementer started 14:02:11 [egress,secret-scan]</c>, "3 egress denied"
+/// after it when the bottle's proxy refused requests, and what became of a bottle that is not running.
 /// </summary>
 /// <param name="timeZone">Zone the start time is shown in; defaults to the machine's local zone.</param>
 /// <param name="colorize">Whether the output goes to a terminal that understands ANSI colour.</param>
@@ -24,10 +24,19 @@ public sealed class AgentRowFormatter(TimeZoneInfo? timeZone = null, bool colori
             .ToString("HH:mm:ss", CultureInfo.InvariantCulture);
         var row = $"[{agent.BackendName}] {Slug.Abbreviate(agent.Slug)} {DisplayName(agent)}{AgentKey(agent)} started {started}";
         var services = agent.Services.Count == 0 ? row : $"{row} [{string.Join(',', agent.Services)}]";
-        return agent.EgressDenied > 0
+        var denied = agent.EgressDenied > 0
             ? string.Create(CultureInfo.InvariantCulture, $"{services} {agent.EgressDenied} egress denied")
             : services;
+        return agent.Status switch
+        {
+            BottleStatus.Vanished => $"{denied} VANISHED: its container is gone{Noticed(agent)}",
+            BottleStatus.Exited => $"{denied} EXITED: its container stopped",
+            _ => denied,
+        };
     }
+
+    private string Noticed(ActiveAgent agent) =>
+        agent.VanishedAt is { } at ? $" (noticed {TimeZoneInfo.ConvertTime(at, _timeZone).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)})" : "";
 
     private string AgentKey(ActiveAgent agent) =>
         showAgentKey && agent.DisplayName != agent.AgentName ? $" ({agent.AgentName})" : "";

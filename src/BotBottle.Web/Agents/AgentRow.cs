@@ -29,7 +29,9 @@ public sealed record AgentRow(
             agent.AgentName,
             agent.BackendName,
             agent.StartedAt,
-            agent.Status.ToString().ToLower(CultureInfo.InvariantCulture),
+            agent.Status == BottleStatus.Vanished && agent.VanishedAt is { } noticed
+                ? $"vanished (container gone; noticed {noticed.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC)"
+                : agent.Status.ToString().ToLower(CultureInfo.InvariantCulture),
             agent.Services,
             agent.EgressDenied,
             AnsiPalette.StyleOf(agent.Color, dark: true)?.Inline ?? "",

@@ -93,6 +93,10 @@ public sealed partial class BottleFeed(IConnectionMultiplexer redis, BottleList 
                 _rows[slug] = denied with { EgressDenied = count };
                 Changed?.Invoke();
                 break;
+            case BottleEventKind.Vanished when _rows.TryGetValue(slug, out var vanished):
+                _rows[slug] = vanished with { Status = BottleStatus.Vanished, VanishedAt = bottleEvent.At };
+                Changed?.Invoke();
+                break;
             case BottleEventKind.Removed:
                 if (_rows.TryRemove(slug, out _))
                 {

@@ -36,6 +36,9 @@ public sealed class BottleOptions
     /// <summary>How long copying a bottle's workspace and transcript out may take after a run.</summary>
     public TimeSpan SnapshotTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How often the bottle list is checked against the engine and dead Workers' leftovers are swept.</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long a harness run may take before it is stopped.</summary>
     public TimeSpan RunTimeout { get; set; } = TimeSpan.FromMinutes(60);
 }

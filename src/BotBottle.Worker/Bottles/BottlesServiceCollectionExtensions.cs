@@ -53,6 +53,7 @@ public static class BottlesServiceCollectionExtensions
         services.AddHttpClient<GiteaCommentClient>().RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
         services.AddHostedService<NetworkWarmup>();
+        services.AddHostedService<BottleReconciler>();
         services.AddHostedService<ManifestAnnouncer>();
         services.AddHostedService<JobConsumer>();
         services.AddHostedService<PrQueuePump>();

@@ -51,6 +51,12 @@ public sealed partial class EgressSidecars(
 
     public static string ContainerName(string slug) => NamePrefix + slug;
 
+    /// <summary>The slug of the bottle a sidecar of this name serves; null for a standby one.</summary>
+    public static string? SlugOf(string containerName) =>
+        containerName.StartsWith(NamePrefix, StringComparison.Ordinal) && Slug.IsValid(containerName[NamePrefix.Length..])
+            ? containerName[NamePrefix.Length..]
+            : null;
+
     /// <summary>The slugs of the bottles whose sidecars are running on the engine (standby ones left out).</summary>
     public async Task<IReadOnlyList<string>> RunningAsync(CancellationToken cancellationToken)
     {
@@ -161,7 +167,11 @@ public sealed partial class EgressSidecars(
             $"BOTBOTTLE_SQUID_CONF={SquidConfig.Render(policy, Placement(network, outside))}",
             $"BOTBOTTLE_CREDENTIAL_PATTERNS={CredentialPatterns.ToScannerFile()}",
         ],
-        Labels = new Dictionary<string, string>(StringComparer.Ordinal) { [ForLabel] = "sidecar" },
+        Labels = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [ForLabel] = "sidecar",
+            [OwnerProcess.Label] = OwnerProcess.ThisProcess,
+        },
         HostConfig = new HostConfig
         {
             NetworkMode = network.Name,

@@ -19,6 +19,13 @@ public sealed partial class BottleDirectory(IConnectionMultiplexer redis, ILogge
 
     public Task RemoveAsync(string slug) => Safely(db => db.HashDeleteAsync(QueueNames.Bottles, slug));
 
+    /// <summary>Every listed bottle, by slug (throws when Redis is away: a reconciliation must not act on an empty answer).</summary>
+    public async Task<IReadOnlyDictionary<string, ActiveAgent>> ListedAsync()
+    {
+        var entries = await redis.GetDatabase().HashGetAllAsync(QueueNames.Bottles);
+        return entries.ToDictionary(e => (string)e.Name!, e => BotBottleJson.Deserialize<ActiveAgent>(e.Value!), StringComparer.Ordinal);
+    }
+
     public Task PublishAgentsAsync(AgentManifest manifest) => Safely(db =>
     {
         ArgumentNullException.ThrowIfNull(manifest);

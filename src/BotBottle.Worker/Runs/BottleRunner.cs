@@ -101,7 +101,7 @@ public sealed partial class BottleRunner(
 
     private async Task<RunOutcome> RunInBottleAsync(PreparedBottle prepared, string task, string? resumeSessionId, string jobId, CancellationToken cancellationToken)
     {
-        var bottle = await WireModelAsync(prepared, task, jobId);
+        var bottle = await WireModelAsync(prepared with { EndsWithRun = true }, task, jobId);
         var harness = HarnessCatalog.For(bottle.Agent.Harness);
         var command = harness.BuildCommand(string.IsNullOrWhiteSpace(task) ? bottle.Agent.Prompt : task, resumeSessionId);
         string? instance = null;

@@ -28,6 +28,14 @@ public sealed class AgentRowFormatterTests
     }
 
     [Fact]
+    public void A_vanished_bottle_says_so_and_when_it_was_noticed()
+    {
+        var row = new AgentRowFormatter(TimeZoneInfo.Utc).Format(Agent() with { Status = BottleStatus.Vanished, VanishedAt = StartedUtc.AddHours(1) });
+
+        Assert.Equal("[docker] a3f9 implementer started 14:02:11 [egress,pipelock] VANISHED: its container is gone (noticed 2026-06-03 15:02:11)", row);
+    }
+
+    [Fact]
     public void Label_replaces_the_agent_key()
     {
         var row = new AgentRowFormatter(TimeZoneInfo.Utc).Format(Agent(label: "billing fix"));

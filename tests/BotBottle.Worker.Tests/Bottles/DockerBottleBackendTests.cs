@@ -295,7 +295,7 @@ public sealed class DockerBottleBackendTests : IAsyncLifetime
     public async Task Spares_left_by_a_crashed_Worker_on_this_machine_are_given_back_at_start()
     {
         var orphan = await SpareNetworkAsync($"{Environment.MachineName}-{int.MaxValue - 7}");
-        var ours = await SpareNetworkAsync(BottleNetworks.ThisProcess);
+        var ours = await SpareNetworkAsync(OwnerProcess.ThisProcess);
         await _bottles.Docker.Containers.CreateContainerAsync(new CreateContainerParameters
         {
             Name = $"botbottle-egress-standby-{orphan}",
@@ -319,7 +319,7 @@ public sealed class DockerBottleBackendTests : IAsyncLifetime
         {
             Name = name,
             Internal = true,
-            Labels = new Dictionary<string, string> { [BottleNetworks.OwnerLabel] = owner },
+            Labels = new Dictionary<string, string> { [OwnerProcess.Label] = owner },
         });
         return name;
     }

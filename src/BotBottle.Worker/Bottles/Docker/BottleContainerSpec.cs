@@ -112,6 +112,8 @@ public static class BottleContainerSpec
         [DockerNames.SlugLabel] = bottle.Slug,
         [DockerNames.AgentLabel] = bottle.Agent.Key,
         [DockerNames.BackendLabel] = DockerNames.Backend,
+        [DockerNames.LifetimeLabel] = bottle.EndsWithRun ? DockerNames.RunLifetime : DockerNames.LaunchLifetime,
+        [OwnerProcess.Label] = OwnerProcess.ThisProcess,
     };
 
     internal static string Describe(AgentDefinition agent) =>

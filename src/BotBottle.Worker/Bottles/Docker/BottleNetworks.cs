@@ -19,10 +19,6 @@ public sealed partial class BottleNetworks(
 {
     public const string PoolLabel = "io.botbottle.pool";
 
-    /// <summary>Which process made a network (machine-pid): spares of a Worker that died are found by it.</summary>
-    public const string OwnerLabel = "io.botbottle.owner";
-
-    public static string ThisProcess { get; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
     private readonly SubnetPool _subnets = new(options.NetworkPool, options.NetworkPrefixLength);
     private readonly SemaphoreSlim _createGate = new(1, 1);
@@ -99,9 +95,9 @@ public sealed partial class BottleNetworks(
     {
         var networks = await docker.Networks.ListNetworksAsync(new NetworksListParameters
         {
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [OwnerLabel] = true } },
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [OwnerProcess.Label] = true } },
         }, cancellationToken);
-        foreach (var network in networks.Where(n => IsDeadProcessOnThisMachine(n.Labels[OwnerLabel])))
+        foreach (var network in networks.Where(n => OwnerProcess.IsDeadOnThisMachine(n.Labels[OwnerProcess.Label])))
         {
             if (releaseSpare is not null)
             {
@@ -117,27 +113,6 @@ public sealed partial class BottleNetworks(
             {
                 // A bottle of the dead Worker still runs on it; its teardown deletes the network.
             }
-        }
-    }
-
-    private static bool IsDeadProcessOnThisMachine(string owner)
-    {
-        var dash = owner.LastIndexOf('-');
-        if (dash <= 0 || owner[..dash] != Environment.MachineName
-            || !int.TryParse(owner[(dash + 1)..], System.Globalization.CultureInfo.InvariantCulture, out var pid)
-            || pid == Environment.ProcessId)
-        {
-            return false;
-        }
-
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return true;
         }
     }
 
@@ -233,7 +208,7 @@ public sealed partial class BottleNetworks(
         {
             [DockerNames.BackendLabel] = DockerNames.Backend,
             [PoolLabel] = "isolated",
-            [OwnerLabel] = ThisProcess,
+            [OwnerProcess.Label] = OwnerProcess.ThisProcess,
         },
     };
 

@@ -30,11 +30,14 @@ public sealed partial class DockerBottleBackend(
     TimeProvider clock,
     ILogger<DockerBottleBackend> logger) : IBottleBackend, IAsyncDisposable
 {
-    public const string WorkspaceDirName = "workspace";
+    public const string WorkspaceDirName = BottleSnapshots.WorkspaceDirName;
 
     // Spare networks come with a standby egress proxy already listening: starting a container is the
     // slowest step of a launch, and this way the proxy's start is not in it.
     private readonly BottleNetworks _networks = new(docker, options.Value, logger, sidecars.StartStandbyAsync, sidecars.RemoveStandbyOnAsync);
+    private readonly BottleSnapshots _snapshots = new(docker, state);
+    private readonly BottleInventory _inventory = new(docker, state, logger);
+    private readonly BottleCommands _commands = new(docker);
 
     public string Name => DockerNames.Backend;
 
@@ -43,15 +46,31 @@ public sealed partial class DockerBottleBackend(
     /// <summary>Readies spare networks so the next launches need not create one.</summary>
     public Task WarmAsync(CancellationToken cancellationToken) => _networks.WarmAsync(cancellationToken);
 
-    /// <summary>Gives back what crashed Workers on this machine left ready (spare networks and their proxies).</summary>
-    public Task SweepOrphansAsync(CancellationToken cancellationToken) => _networks.SweepOrphansAsync(cancellationToken);
+    /// <summary>
+    /// Removes what processes on this machine that died left behind: bottles that existed only for
+    /// a run, proxies without a bottle, spare networks and their standby proxies.
+    /// </summary>
+    public Task SweepOrphansAsync(CancellationToken cancellationToken) =>
+        new OrphanSweeper(docker, _networks, ForgetRuntimeRecordOf, logger).SweepAsync(cancellationToken);
+
+    /// <summary>Deletes the bottle's runtime record if it names <paramref name="container"/> (the bottle is down then).</summary>
+    private bool ForgetRuntimeRecordOf(string slug, string container)
+    {
+        if (!Slug.IsValid(slug) || RuntimeRecord.TryRead(state.BottleDir(slug)) is not { } record || record.Container != container)
+        {
+            return false;
+        }
+
+        RuntimeRecord.Delete(state.BottleDir(slug));
+        return true;
+    }
 
     public async Task<PreparedBottle> PrepareAsync(BottleSpec spec, WorkspaceSource workspace, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var agent = spec.Agent;
         // Container and network names are engine-wide; another Worker or state root may hold a slug.
-        var onEngine = await SlugsOnEngineAsync(cancellationToken);
+        var onEngine = await _inventory.SlugsOnEngineAsync(cancellationToken);
         var slug = state.CreateBottle(onEngine.Contains);
         try
         {
@@ -126,7 +145,7 @@ public sealed partial class DockerBottleBackend(
             // Copied in after the start: a running container's filesystem is already mounted, a created
             // one's is mounted just for the copy, which costs more than the copy. The bottle only idles
             // until the harness is exec'd, and that happens after launch returns.
-            await using var files = await BottleFilesAsync(bottle, cancellationToken);
+            await using var files = await _snapshots.FilesForLaunchAsync(bottle, cancellationToken);
             await docker.Containers.StartContainerAsync(container.ID, new ContainerStartParameters(), cancellationToken);
             await docker.Containers.ExtractArchiveToContainerAsync(
                 container.ID, new ContainerPathStatParameters { Path = AgentPaths.Home }, files, cancellationToken);
@@ -145,70 +164,22 @@ public sealed partial class DockerBottleBackend(
         return new DockerInstance(container.ID, proxyId, network.Name).ToString();
     }
 
-    public async Task<IReadOnlyList<ActiveAgent>> EnumerateAsync(CancellationToken cancellationToken)
-    {
-        var containers = await BottleContainersAsync(cancellationToken);
-        var bySlug = containers
-            .Where(c => c.Labels.ContainsKey(DockerNames.SlugLabel))
-            .ToDictionary(c => c.Labels[DockerNames.SlugLabel], StringComparer.Ordinal);
+    public Task<IReadOnlyList<ActiveAgent>> EnumerateAsync(CancellationToken cancellationToken) => _inventory.EnumerateAsync(cancellationToken);
 
-        var agents = new List<ActiveAgent>();
-        foreach (var slug in SlugsWithRuntimeRecords().Union(bySlug.Keys, StringComparer.Ordinal))
-        {
-            if (ToActiveAgent(slug, bySlug.GetValueOrDefault(slug)) is { } agent)
-            {
-                agents.Add(agent);
-            }
-        }
-
-        return [.. agents.OrderBy(a => a.StartedAt)];
-    }
-
-    public async Task<ExecOutcome> ExecAsync(string slug, IReadOnlyList<string> command, IProgress<OutputLine>? output, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(command);
-        var exec = await CreateExecAsync(slug, command, cancellationToken);
-        using var stream = await docker.Exec.StartAndAttachContainerExecAsync(exec.ID, tty: false, cancellationToken);
-        var (stdout, stderr) = await ExecOutputReader.ReadAsync(stream, output, cancellationToken);
-        var inspect = await docker.Exec.InspectContainerExecAsync(exec.ID, cancellationToken);
-        return new ExecOutcome((int)inspect.ExitCode, stdout, stderr);
-    }
+    public Task<ExecOutcome> ExecAsync(string slug, IReadOnlyList<string> command, IProgress<OutputLine>? output, CancellationToken cancellationToken) =>
+        _commands.ExecAsync(slug, command, output, cancellationToken);
 
     public async Task SnapshotTranscriptAsync(string slug, CancellationToken cancellationToken)
     {
         var metadata = state.TryReadMetadata(slug) ?? throw new BottleNotFoundException(slug);
-        var container = DockerNames.Container(slug);
-        await SnapshotDirectoryAsync(container, AgentPaths.Workspace, state.BottleDir(slug), WorkspaceDirName, cancellationToken);
-        foreach (var harnessState in HarnessStateDirectories())
-        {
-            var parent = Path.GetDirectoryName(harnessState) ?? "";
-            await SnapshotDirectoryAsync(
-                container,
-                $"{AgentPaths.Home}/{harnessState}",
-                Path.Combine(state.TranscriptDir(slug), parent),
-                Path.GetFileName(harnessState),
-                cancellationToken);
-        }
-
+        await _snapshots.SnapshotAsync(slug, DockerNames.Container(slug), cancellationToken);
         LogSnapshotted(logger, slug, metadata.AgentName);
     }
 
     public async Task SnapshotInstanceAsync(string slug, string instance, CancellationToken cancellationToken)
     {
         var metadata = state.TryReadMetadata(slug) ?? throw new BottleNotFoundException(slug);
-        var container = DockerInstance.Parse(instance).Container;
-        await SnapshotDirectoryAsync(container, AgentPaths.Workspace, state.BottleDir(slug), WorkspaceDirName, cancellationToken);
-        foreach (var harnessState in HarnessStateDirectories())
-        {
-            var parent = Path.GetDirectoryName(harnessState) ?? "";
-            await SnapshotDirectoryAsync(
-                container,
-                $"{AgentPaths.Home}/{harnessState}",
-                Path.Combine(state.TranscriptDir(slug), parent),
-                Path.GetFileName(harnessState),
-                cancellationToken);
-        }
-
+        await _snapshots.SnapshotAsync(slug, DockerInstance.Parse(instance).Container, cancellationToken);
         LogSnapshotted(logger, slug, metadata.AgentName);
     }
 
@@ -217,13 +188,15 @@ public sealed partial class DockerBottleBackend(
         var launched = DockerInstance.Parse(instance);
         var record = RuntimeRecord.TryRead(state.BottleDir(slug));
         var current = record is null || record.Container == launched.Container;
+        if (current && record is not null)
+        {
+            // First, so the bottle is never seen with its record but without its container.
+            RuntimeRecord.Delete(state.BottleDir(slug));
+        }
+
         await RemoveContainerAsync(launched.Container, cancellationToken);
         await RemoveContainerAsync(launched.Proxy, cancellationToken);
         await _networks.DeleteAsync(launched.Network, cancellationToken);
-        if (current && record is not null)
-        {
-            RuntimeRecord.Delete(state.BottleDir(slug));
-        }
 
         LogReleased(logger, slug, current);
         return current;
@@ -254,11 +227,6 @@ public sealed partial class DockerBottleBackend(
             throw new BottleNotFoundException(slug);
         }
 
-        if (known)
-        {
-            RuntimeRecord.Delete(state.BottleDir(slug));
-        }
-
         if (deleteState)
         {
             state.Delete(slug);
@@ -267,159 +235,17 @@ public sealed partial class DockerBottleBackend(
         LogTornDown(logger, slug, deleteState);
     }
 
-    private async Task<ContainerExecCreateResponse> CreateExecAsync(string slug, IReadOnlyList<string> command, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await docker.Exec.ExecCreateContainerAsync(DockerNames.Container(slug), new ContainerExecCreateParameters
-            {
-                Cmd = [.. command],
-                AttachStdout = true,
-                AttachStderr = true,
-                User = AgentPaths.User,
-                WorkingDir = AgentPaths.Workspace,
-            }, cancellationToken);
-        }
-        catch (DockerContainerNotFoundException)
-        {
-            throw new BottleNotFoundException(slug);
-        }
-    }
-
-    private ActiveAgent? ToActiveAgent(string slug, ContainerListResponse? container)
-    {
-        BottleMetadata? metadata;
-        try
-        {
-            metadata = state.TryReadMetadata(slug);
-        }
-        catch (CorruptMetadataException ex)
-        {
-            LogCorruptMetadata(logger, ex.FilePath);
-            metadata = null;
-        }
-
-        var record = RuntimeRecord.TryRead(state.BottleDir(slug));
-        var status = container switch
-        {
-            null => BottleStatus.Vanished,
-            { State: "running" } => BottleStatus.Running,
-            _ => BottleStatus.Exited,
-        };
-
-        if (metadata is null)
-        {
-            // A container of ours with no state is still a real, running thing; show what we know.
-            return container is null
-                ? null
-                : new ActiveAgent(Name, slug, (container.Labels.TryGetValue(DockerNames.AgentLabel, out var agentKey) ? agentKey : "?"),
-                    container.Created, record?.Services ?? [], Status: status);
-        }
-
-        return ActiveAgent.FromMetadata(slug, metadata, record?.Services ?? []) with { Status = status };
-    }
-
-    private Task<IList<ContainerListResponse>> BottleContainersAsync(CancellationToken cancellationToken) =>
-        docker.Containers.ListContainersAsync(new ContainersListParameters
-        {
-            All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>>
-            {
-                ["label"] = new Dictionary<string, bool> { [$"{DockerNames.BackendLabel}={DockerNames.Backend}"] = true },
-            },
-        }, cancellationToken);
-
-    private async Task<HashSet<string>> SlugsOnEngineAsync(CancellationToken cancellationToken)
-    {
-        var containers = await BottleContainersAsync(cancellationToken);
-        return containers
-            .Select(c => c.Labels.TryGetValue(DockerNames.SlugLabel, out var slug) ? slug : null)
-            .OfType<string>()
-            .ToHashSet(StringComparer.Ordinal);
-    }
-
-    private IEnumerable<string> SlugsWithRuntimeRecords() =>
-        Directory.Exists(state.Root)
-            ? Directory.EnumerateFiles(state.Root, RuntimeRecord.FileName, new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 1 })
-                .Select(path => Path.GetFileName(Path.GetDirectoryName(path)!))
-                .Where(Slug.IsValid)
-            : [];
-
-    /// <summary>claude.json, the workspace and any transcript snapshot, as one tar rooted at the agent's home.</summary>
-    private async Task<Stream> BottleFilesAsync(PreparedBottle bottle, CancellationToken cancellationToken)
-    {
-        var claudeConfig = ClaudeConfigBuilder.Build([AgentPaths.Workspace], bottle.Metadata.Label, bottle.Metadata.Color);
-        var builder = new BottleArchiveBuilder();
-        builder.AddFile(AgentPaths.ClaudeConfigFile, claudeConfig);
-        foreach (var (path, content) in bottle.ExtraFiles)
-        {
-            builder.AddFile(path, content);
-        }
-
-        await builder.AddDirectoryAsync(bottle.WorkspaceDirectory, WorkspaceDirName, cancellationToken);
-        foreach (var harnessState in HarnessStateDirectories())
-        {
-            var snapshot = Path.Combine(state.TranscriptDir(bottle.Slug), harnessState);
-            if (Directory.Exists(snapshot))
-            {
-                await builder.AddDirectoryAsync(snapshot, harnessState, cancellationToken);
-            }
-        }
-
-        return builder.Finish();
-    }
-
-    private async Task SnapshotDirectoryAsync(string container, string containerPath, string hostParent, string name, CancellationToken cancellationToken)
-    {
-        GetArchiveFromContainerResponse archive;
-        try
-        {
-            archive = await docker.Containers.GetArchiveFromContainerAsync(
-                container, new GetArchiveFromContainerParameters { Path = containerPath }, statOnly: false, cancellationToken);
-        }
-        catch (DockerContainerNotFoundException)
-        {
-            return;
-        }
-        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
-        {
-            return;
-        }
-
-        // Extract beside the old copy and swap, so a failed snapshot never destroys the previous one.
-        var staging = Path.Combine(hostParent, $".{name}.{Guid.NewGuid():N}.incoming");
-        // Docker.DotNet's chunked response stream trips TarReader's partial reads; a local copy does not.
-        await using (var local = new FileStream(Path.GetTempFileName(), FileMode.Open, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose))
-        {
-            await using (archive.Stream)
-            {
-                await archive.Stream.CopyToAsync(local, cancellationToken);
-            }
-
-            local.Position = 0;
-            await TarArchives.ExtractAsync(local, staging, cancellationToken);
-        }
-
-        var target = Path.Combine(hostParent, name);
-        var previous = $"{target}.{Guid.NewGuid():N}.previous";
-        if (Directory.Exists(target))
-        {
-            Directory.Move(target, previous);
-        }
-
-        Directory.Move(Path.Combine(staging, name), target);
-        Directory.Delete(staging, recursive: true);
-        if (Directory.Exists(previous))
-        {
-            Directory.Delete(previous, recursive: true);
-        }
-    }
-
     private async Task<bool> RemoveContainerAndNetworkAsync(string slug, CancellationToken cancellationToken)
     {
         var network = RuntimeRecord.TryRead(state.BottleDir(slug))?.Network is { Length: > 0 } recorded
             ? recorded
             : await NetworkOfContainerAsync(slug, cancellationToken);
+        if (Directory.Exists(state.BottleDir(slug)))
+        {
+            // First, so the bottle is never seen with its record but without its container.
+            RuntimeRecord.Delete(state.BottleDir(slug));
+        }
+
         var removed = false;
         try
         {
@@ -478,9 +304,6 @@ public sealed partial class DockerBottleBackend(
         return bottle with { ExtraEnvironment = environment, ExtraFiles = files };
     }
 
-    private static IEnumerable<string> HarnessStateDirectories() =>
-        Enum.GetValues<Harness>().Select(h => HarnessCatalog.For(h).StateDirectory).Distinct(StringComparer.Ordinal);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Bottle {Slug} ({Agent}) launched: {Container}")]
     private static partial void LogLaunched(ILogger logger, string slug, string agent, string container);
 
@@ -492,7 +315,4 @@ public sealed partial class DockerBottleBackend(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bottle {Slug} torn down (state deleted: {Deleted})")]
     private static partial void LogTornDown(ILogger logger, string slug, bool deleted);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Unreadable metadata at {Path}; the bottle is listed from its container")]
-    private static partial void LogCorruptMetadata(ILogger logger, string path);
 }

@@ -3,7 +3,7 @@ using BotBottle.Core.Backends;
 namespace BotBottle.Worker.Bottles.Docker;
 
 /// <summary>
-/// When the Worker starts: gives back spares that crashed Workers left, then readies its own, so
+/// When the Worker starts: readies spare networks (the reconciler gives back what crashed Workers left), so
 /// even its first launch is quick.
 /// </summary>
 public sealed partial class NetworkWarmup(IBottleBackend backend, ILogger<NetworkWarmup> logger) : BackgroundService
@@ -17,7 +17,6 @@ public sealed partial class NetworkWarmup(IBottleBackend backend, ILogger<Networ
 
         try
         {
-            await docker.SweepOrphansAsync(stoppingToken);
             await docker.WarmAsync(stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
