@@ -19,8 +19,25 @@ public sealed class BotBottleClient(ServerSettings settings) : IDisposable
 
     public Task<IReadOnlyList<string>> AgentsAsync(CancellationToken ct) => GetAsync<IReadOnlyList<string>>("/api/agents", ct);
 
-    public Task<QueuedJob> LaunchAsync(string agent, string label, string color, string? task, CancellationToken ct) =>
-        SendAsync<QueuedJob>(HttpMethod.Post, "/api/bottles", new LaunchRequest(agent, label, color, task), ct);
+    /// <summary>
+    /// Queues a launch. The request carries a key of its own and is sent again, with that key, when
+    /// the server could not be reached or did not answer: the server queues it at most once.
+    /// </summary>
+    public async Task<QueuedJob> LaunchAsync(string agent, string label, string color, string? task, CancellationToken ct)
+    {
+        var key = Guid.NewGuid().ToString("N");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await SendAsync<QueuedJob>(HttpMethod.Post, "/api/bottles", new LaunchRequest(agent, label, color, task), ct, key);
+            }
+            catch (CliException ex) when (ex.Unanswered && attempt < 3)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(attempt), ct);
+            }
+        }
+    }
 
     public Task<QueuedJob> ResumeAsync(string slug, string sessionId, string task, CancellationToken ct) =>
         SendAsync<QueuedJob>(HttpMethod.Post, $"/api/bottles/{Uri.EscapeDataString(slug)}/resume", new ResumeRequest(sessionId, task), ct);
@@ -42,15 +59,20 @@ public sealed class BotBottleClient(ServerSettings settings) : IDisposable
 
     private async Task<T> GetAsync<T>(string path, CancellationToken ct) => await SendAsync<T>(HttpMethod.Get, path, null, ct);
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct, string? idempotencyKey = null)
     {
-        using var response = await SendRawAsync(method, path, body, ct);
+        using var response = await SendRawAsync(method, path, body, ct, idempotencyKey);
         return (await response.Content.ReadFromJsonAsync<T>(Json, ct))!;
     }
 
-    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, object? body, CancellationToken ct)
+    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, object? body, CancellationToken ct, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, options: Json) };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
         if (settings.Token.Length > 0)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.Token);
@@ -63,11 +85,11 @@ public sealed class BotBottleClient(ServerSettings settings) : IDisposable
         }
         catch (HttpRequestException ex)
         {
-            throw new CliException($"cannot reach the BotBottle server at {settings.Url} (from {settings.Source}): {ex.Message}; start the stack (dotnet run --project src/BotBottle.AppHost) or pass --server");
+            throw new CliException($"cannot reach the BotBottle server at {settings.Url} (from {settings.Source}): {ex.Message}; start the stack (dotnet run --project src/BotBottle.AppHost) or pass --server") { Unanswered = true };
         }
         catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {
-            throw new CliException($"the BotBottle server at {settings.Url} (from {settings.Source}) did not answer in time");
+            throw new CliException($"the BotBottle server at {settings.Url} (from {settings.Source}) did not answer in time") { Unanswered = true };
         }
 
         if (response.IsSuccessStatusCode)

@@ -62,4 +62,7 @@ public sealed class CliException(string message) : Exception(message)
     public CliException(string message, Exception inner) : this(message + ": " + inner.Message)
     {
     }
+
+    /// <summary>The server was not reached or did not answer: a request with an idempotency key may be sent again.</summary>
+    public bool Unanswered { get; init; }
 }

@@ -44,6 +44,9 @@ public static class QueueNames
 
     public static string ResultKey(string jobId) => ResultKeyPrefix + jobId;
 
+    /// <summary>String: the job a request with this Idempotency-Key queued.</summary>
+    public static string IdempotencyKey(string key) => $"botbottle:api:idempotency:{key}";
+
     /// <summary>Where a job records the slug it created, so a Worker that reclaims it can clean up first.</summary>
     public static string AttemptKey(string jobId) => $"botbottle:jobs:attempt:{jobId}";
 }

@@ -41,16 +41,49 @@ public sealed class JobQueueClient(IConnectionMultiplexer redis)
         return 'Queued'
         """;
 
+    /// <summary>How long an idempotency key keeps naming the job it queued.</summary>
+    public static readonly TimeSpan IdempotencyRetention = TimeSpan.FromDays(1);
+
+    // KEYS: idempotency key, job stream. ARGV: job JSON, payload field, retention (s). Returns the
+    // JSON of the job queued under the key: this one, or the one an earlier request queued.
+    private const string EnqueueOnceScript = """
+        local earlier = redis.call('GET', KEYS[1])
+        if earlier then return earlier end
+        redis.call('XADD', KEYS[2], '*', ARGV[2], ARGV[1])
+        redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
+        return ARGV[1]
+        """;
+
     /// <summary>Adds a job that is not a pull-request event.</summary>
     public async Task EnqueueAsync(BottleJob job)
     {
         ArgumentNullException.ThrowIfNull(job);
+        RefusePullRequest(job);
+        await redis.GetDatabase().StreamAddAsync(QueueNames.JobStream, QueueNames.PayloadField, BotBottleJson.Serialize(job));
+    }
+
+    /// <summary>
+    /// Adds <paramref name="job"/> unless a request with the same <paramref name="idempotencyKey"/>
+    /// already did, in one atomic step; returns the job that is queued under the key. A client that
+    /// lost the answer to a launch retries with the same key and never starts a second bottle.
+    /// </summary>
+    public async Task<(BottleJob Job, bool Repeat)> EnqueueOnceAsync(BottleJob job, string idempotencyKey)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
+        RefusePullRequest(job);
+        var json = BotBottleJson.Serialize(job);
+        var queued = (string)(await redis.GetDatabase().ScriptEvaluateAsync(EnqueueOnceScript,
+            [QueueNames.IdempotencyKey(idempotencyKey), QueueNames.JobStream], [json, QueueNames.PayloadField, (long)IdempotencyRetention.TotalSeconds]))!;
+        return queued == json ? (job, false) : (BotBottleJson.Deserialize<BottleJob>(queued), true);
+    }
+
+    private static void RefusePullRequest(BottleJob job)
+    {
         if (job.Kind == JobKind.PullRequest)
         {
             throw new ArgumentException("pull-request jobs are accepted with AcceptPullRequestAsync, which orders them per PR", nameof(job));
         }
-
-        await redis.GetDatabase().StreamAddAsync(QueueNames.JobStream, QueueNames.PayloadField, BotBottleJson.Serialize(job));
     }
 
     /// <summary>

@@ -21,7 +21,7 @@ public static class BottlesApi
         var api = endpoints.MapGroup("/api").WithTags("bottles");
         api.MapGet("/bottles", ListAsync).WithSummary("The bottles that are up, oldest first");
         api.MapGet("/agents", AgentsAsync).WithSummary("The agent keys the Workers' manifests declare");
-        api.MapPost("/bottles", LaunchAsync).WithSummary("Launch a bottle (label defaults to the agent key)");
+        api.MapPost("/bottles", LaunchAsync).WithSummary("Launch a bottle (label defaults to the agent key); with an Idempotency-Key header a repeated request answers with the job the first one queued");
         api.MapDelete("/bottles/{slug}", StopAsync).WithSummary("Stop a bottle; with purge=true delete its state directory too");
         api.MapGet("/jobs/{jobId}", JobAsync).WithSummary("A job's result: 200 when done, 202 while pending");
         api.MapPost("/bottles/{slug}/resume", ResumeAsync).WithSummary("Relaunch a bottle from its snapshot and continue a harness session (--resume)");
@@ -36,8 +36,17 @@ public static class BottlesApi
 
     private static Task<IReadOnlyList<string>> AgentsAsync(BottleList bottles) => bottles.AgentKeysAsync();
 
-    private static async Task<IResult> LaunchAsync(LaunchRequest request, BottleList bottles, JobSubmitter jobs)
+    /// <summary>The header a client sends so that retrying a launch whose answer it lost never starts a second bottle.</summary>
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    private static async Task<IResult> LaunchAsync(LaunchRequest request, BottleList bottles, JobSubmitter jobs, HttpRequest http)
     {
+        var idempotencyKey = http.Headers[IdempotencyHeader].ToString();
+        if (idempotencyKey.Length > 200 || idempotencyKey.Any(c => c is < '!' or > '~'))
+        {
+            return Results.BadRequest(new ApiError($"the {IdempotencyHeader} header must be at most 200 printable ASCII characters without spaces"));
+        }
+
         if (string.IsNullOrWhiteSpace(request.Agent))
         {
             return Results.BadRequest(new ApiError("an agent is required"));
@@ -56,7 +65,9 @@ public static class BottlesApi
         }
 
         var color = AnsiColor.Parse(request.Color);
-        var job = await jobs.LaunchAsync(request.Agent, label.Label, color.Color, request.Task, "api");
+        var job = idempotencyKey.Length > 0
+            ? await jobs.LaunchOnceAsync(request.Agent, label.Label, color.Color, request.Task, "api", idempotencyKey)
+            : await jobs.LaunchAsync(request.Agent, label.Label, color.Color, request.Task, "api");
         return Results.Accepted($"/api/jobs/{job.JobId}", new QueuedJob(job.JobId, null, job.Label, job.Color, color.Warning is { } warning ? [warning] : []));
     }
 

@@ -19,7 +19,25 @@ public sealed class JobSubmitter(JobQueueClient queue, EventLog events, TimeProv
     }
 
     /// <summary>A new bottle for <paramref name="agent"/>: left running, or with a task, run to completion.</summary>
-    public Task<BottleJob> LaunchAsync(string agent, string label, string color, string? task, string requestedBy) => EnqueueAsync(new BottleJob
+    public Task<BottleJob> LaunchAsync(string agent, string label, string color, string? task, string requestedBy) =>
+        EnqueueAsync(Launch(agent, label, color, task, requestedBy));
+
+    /// <summary>
+    /// Like <see cref="LaunchAsync"/>, but at most once per <paramref name="idempotencyKey"/>: a repeat
+    /// answers with the job the first request queued.
+    /// </summary>
+    public async Task<BottleJob> LaunchOnceAsync(string agent, string label, string color, string? task, string requestedBy, string idempotencyKey)
+    {
+        var (job, repeat) = await queue.EnqueueOnceAsync(Launch(agent, label, color, task, requestedBy) with { EnqueuedAt = clock.GetUtcNow() }, idempotencyKey);
+        if (!repeat)
+        {
+            await PublishQueuedAsync(job, $"{job.Kind.ToString().ToLowerInvariant()} queued");
+        }
+
+        return job;
+    }
+
+    private static BottleJob Launch(string agent, string label, string color, string? task, string requestedBy) => new()
     {
         JobId = BottleJob.NewJobId(),
         Kind = string.IsNullOrWhiteSpace(task) ? JobKind.Launch : JobKind.Run,
@@ -28,7 +46,7 @@ public sealed class JobSubmitter(JobQueueClient queue, EventLog events, TimeProv
         Color = color,
         Task = string.IsNullOrWhiteSpace(task) ? null : task,
         RequestedBy = requestedBy,
-    });
+    };
 
     public Task<BottleJob> StopAsync(string slug, bool purge, string requestedBy) =>
         EnqueueAsync(new BottleJob { JobId = BottleJob.NewJobId(), Kind = JobKind.Teardown, Slug = slug, Purge = purge, RequestedBy = requestedBy });

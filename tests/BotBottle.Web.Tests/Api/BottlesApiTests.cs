@@ -79,6 +79,36 @@ public sealed class BottlesApiTests(RunningWeb web) : IClassFixture<RunningWeb>,
     }
 
     [Fact]
+    public async Task A_launch_repeated_with_its_idempotency_key_is_queued_once_and_answered_with_the_same_job()
+    {
+        using var first = await SendAsync(HttpMethod.Post, "/api/bottles", new LaunchRequest("claude", Task: "once"), "retry-7f3c");
+        using var repeat = await SendAsync(HttpMethod.Post, "/api/bottles", new LaunchRequest("claude", Task: "once"), "retry-7f3c");
+        using var other = await SendAsync(HttpMethod.Post, "/api/bottles", new LaunchRequest("claude", Task: "once"), "another-key");
+
+        var ids = new List<string>();
+        foreach (var response in new[] { first, repeat, other })
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            ids.Add((await response.Content.ReadFromJsonAsync<QueuedJob>(BotBottleJson.Options))!.JobId);
+        }
+
+        Assert.Equal(ids[0], ids[1]);
+        Assert.NotEqual(ids[0], ids[2]);
+        Assert.Equal(2, (await web.QueuedJobsAsync()).Count);
+    }
+
+    [Theory]
+    [InlineData("has space")]
+    [InlineData("tab\there")]
+    public async Task An_idempotency_key_that_is_not_printable_ascii_is_refused(string key)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/api/bottles", new LaunchRequest("claude"), key.Replace("\\t", "\t", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty(await web.QueuedJobsAsync());
+    }
+
+    [Fact]
     public async Task Blank_label_defaults_to_the_agent_key()
     {
         using var response = await SendAsync(HttpMethod.Post, "/api/bottles", new LaunchRequest("reviewer", "   "));
@@ -196,10 +226,15 @@ public sealed class BottlesApiTests(RunningWeb web) : IClassFixture<RunningWeb>,
         Assert.Contains("/api/jobs/{jobId}", document, StringComparison.Ordinal);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", RunningWeb.ApiToken);
+        if (idempotencyKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+        }
+
         return await web.Http.SendAsync(request);
     }
 
