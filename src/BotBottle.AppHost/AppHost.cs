@@ -1,12 +1,15 @@
 using BotBottle.AppHost.LocalModels;
+using BotBottle.AppHost.Queue;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// Redis holds the PR-session registry, the job queue, locks and live events; the registry must
-// survive a restart, so Redis snapshots to a named volume.
+// Redis holds the PR-session registry, the job queue, locks and live events; all of it must survive
+// a restart of Redis, so it appends every write to its log (and snapshots) on a named volume, and a
+// full Redis evicts only keys that expire anyway (results, markers, event indexes), never the queue.
 var redis = builder.AddRedis("redis")
     .WithDataVolume("botbottle-redis-data")
-    .WithPersistence(interval: TimeSpan.FromSeconds(10), keysChangedThreshold: 1);
+    .WithPersistence(interval: TimeSpan.FromSeconds(10), keysChangedThreshold: 1)
+    .WithDurableQueue(builder.Configuration["BotBottle:Redis:MaxMemory"] ?? "1gb");
 
 // The manifest the Worker reads agents from; relative paths are resolved from the repository root.
 var manifest = Path.GetFullPath(

@@ -49,6 +49,24 @@ public sealed class AppHostStartupTests(AppHostFixture fixture)
         Assert.NotEmpty(workers);
     }
 
+    [Fact]
+    public async Task Redis_appends_every_write_to_its_log_and_evicts_only_keys_that_expire()
+    {
+        var connectionString = await fixture.App.GetConnectionStringAsync("redis")
+            ?? throw new InvalidOperationException("redis has no connection string");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(connectionString + ",allowAdmin=true");
+        var server = redis.GetServers()[0];
+
+        var settings = (await server.ConfigGetAsync("*")).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+
+        // The queue, the PR registry and its order survive a restart of Redis, and a full Redis
+        // refuses writes rather than evicting them (they carry no expiry; results and markers do).
+        Assert.Equal("yes", settings["appendonly"]);
+        Assert.Equal("everysec", settings["appendfsync"]);
+        Assert.Equal("volatile-lru", settings["maxmemory-policy"]);
+        Assert.NotEqual("0", settings["maxmemory"]);
+    }
+
     private static async Task<RedisKey[]> PollAsync(Func<Task<RedisKey[]>> read)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
