@@ -35,6 +35,11 @@ if (suite is "all" or "egress")
     report += "## Egress proxy\n\n" + await egress.RunAsync() + "\n";
 }
 
+if (suite == "drills")
+{
+    report += "## Fault drills\n\n" + await BotBottle.Bench.Drills.DrillSuite.RunAsync(Arg("--drill"), DataRoot(), Console.Error) + "\n";
+}
+
 Console.WriteLine(report);
 if (output is not null)
 {

@@ -116,6 +116,18 @@ public sealed class ServiceProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>SIGSTOP: the process freezes as if cut off from the network; <see cref="ContinueAsync"/> wakes it.</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>SIGCONT after <see cref="PauseAsync"/>.</summary>
+    public Task ContinueAsync() => SignalAsync("CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
     /// <summary>SIGTERM, as a service manager stops a service: shutdown hooks run (a Worker gives its spare networks back).</summary>
     public async Task StopAsync(TimeSpan patience)
     {

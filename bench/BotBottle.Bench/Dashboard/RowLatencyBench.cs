@@ -5,7 +5,6 @@ using System.Net.Http.Json;
 using BotBottle.Core.Events;
 using BotBottle.Core.Jobs;
 using BotBottle.Testing;
-using Microsoft.Playwright;
 using StackExchange.Redis;
 
 namespace BotBottle.Bench.Dashboard;
@@ -54,28 +53,7 @@ public sealed class RowLatencyBench(int launches, TextWriter log)
             }
         });
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("BOTBOTTLE_CHROMIUM") ?? "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-        });
-        var page = await (await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = web.Url.ToString() })).NewPageAsync();
-        await page.GotoAsync("/");
-        await page.GetByLabel("Team secret").FillAsync(Secret);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.Locator("[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-        await page.EvaluateAsync("""
-            () => {
-              window.__rowSeen = {};
-              new MutationObserver(() => {
-                for (const e of document.querySelectorAll('.agent-label[data-slug]')) {
-                  if (!(e.dataset.slug in window.__rowSeen)) window.__rowSeen[e.dataset.slug] = Date.now();
-                }
-              }).observe(document.body, { childList: true, subtree: true });
-            }
-            """);
+        await using var dashboard = await DashboardWatcher.OpenAsync(web.Url, Secret);
 
         using var api = new HttpClient { BaseAddress = web.Url };
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
@@ -84,7 +62,7 @@ public sealed class RowLatencyBench(int launches, TextWriter log)
         for (var i = 0; i < launches; i++)
         {
             var (slug, startedAt) = await LaunchAsync(api, redis, i);
-            var seen = await WaitForRowAsync(page, slug);
+            var seen = await WaitForRowAsync(dashboard, slug);
             browserMs.Add(seen - startedAt.ToUnixTimeMilliseconds());
             subscriberMs.Add((subscriberSaw[slug] - startedAt).TotalMilliseconds);
             using var stop = await api.DeleteAsync(new Uri($"/api/bottles/{slug}?purge=true", UriKind.Relative));
@@ -125,12 +103,12 @@ public sealed class RowLatencyBench(int launches, TextWriter log)
         throw new TimeoutException($"job {jobId} never reported a running container");
     }
 
-    private static async Task<double> WaitForRowAsync(IPage page, string slug)
+    private static async Task<double> WaitForRowAsync(DashboardWatcher dashboard, string slug)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
-            var seen = await page.EvaluateAsync<double?>($"() => window.__rowSeen['{slug}'] ?? null");
+            var seen = await dashboard.SeenAsync(slug);
             if (seen is { } at)
             {
                 return at;

@@ -36,6 +36,9 @@ public sealed class BottleOptions
     /// <summary>How long copying a bottle's workspace and transcript out may take after a run.</summary>
     public TimeSpan SnapshotTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How long removing a run's bottle is retried while the engine does not answer (it may be restarting).</summary>
+    public TimeSpan TeardownPatience { get; set; } = TimeSpan.FromMinutes(3);
+
     /// <summary>How often the bottle list is checked against the engine and dead Workers' leftovers are swept.</summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
 

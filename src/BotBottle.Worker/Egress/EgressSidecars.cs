@@ -106,11 +106,20 @@ public sealed partial class EgressSidecars(
         await RemoveAsync(slug, cancellationToken);
         if (network is { StandbyProxy: { } standby, StandbyProxyId: { } standbyId })
         {
-            await docker.Containers.RenameContainerAsync(standby, new ContainerRenameParameters { NewName = ContainerName(slug) }, cancellationToken);
-            // No separate check of a fresh sidecar's first real configuration: were it bad, Squid
-            // would exit, and waiting for it to listen again reports that.
-            await ApplyAsync(slug, network, policy, validate: false, cancellationToken);
-            return standbyId;
+            try
+            {
+                await docker.Containers.RenameContainerAsync(standby, new ContainerRenameParameters { NewName = ContainerName(slug) }, cancellationToken);
+                // No separate check of a fresh sidecar's first real configuration: were it bad, Squid
+                // would exit, and waiting for it to listen again reports that.
+                await ApplyAsync(slug, network, policy, validate: false, cancellationToken);
+                return standbyId;
+            }
+            catch (Exception ex) when (ex is DockerApiException or InvalidOperationException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                // The standby died meanwhile (the engine restarted, or it was removed): a new one instead.
+                LogStandbyLost(logger, standby, ex.Message);
+                await RemoveContainerAsync(standbyId, cancellationToken);
+            }
         }
 
         return await StartContainerAsync(ContainerName(slug), network, policy, cancellationToken);
@@ -436,6 +445,9 @@ public sealed partial class EgressSidecars(
     }
 
     private sealed record OutsideNetwork(string Name, string Gateway);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Standby egress proxy {Standby} could not be adopted ({Reason}); starting a new one")]
+    private static partial void LogStandbyLost(ILogger logger, string standby, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Egress proxy of {Slug} reconfigured: {Rules} allowlist rules")]
     private static partial void LogReloaded(ILogger logger, string slug, int rules);

@@ -142,25 +142,41 @@ public sealed partial class BottleRunner(
             }
         }
 
-        try
+        // The engine may be away for a while (restarting): keep trying for a few minutes, or the
+        // run's container, proxy and network would outlive it.
+        using var teardownTime = new CancellationTokenSource(options.Value.TeardownPatience);
+        for (var delay = TimeSpan.FromSeconds(1); ; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(15).Ticks)))
         {
-            using var teardownTime = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-            if (instance is null)
+            try
             {
-                await backend.TeardownAsync(slug, deleteState: false, teardownTime.Token);
-            }
-            else if (!await backend.ReleaseInstanceAsync(slug, instance, teardownTime.Token))
-            {
-                // Relaunched by the Worker that took this job over: the bottle is up, under that run.
+                if (instance is null)
+                {
+                    await backend.TeardownAsync(slug, deleteState: false, teardownTime.Token);
+                }
+                else if (!await backend.ReleaseInstanceAsync(slug, instance, teardownTime.Token))
+                {
+                    // Relaunched by the Worker that took this job over: the bottle is up, under that run.
+                    return;
+                }
+
+                await directory.RemoveAsync(slug);
+                await PublishAsync(BottleEventKind.Removed, slug, jobId, "run over; container removed, state kept");
                 return;
             }
-
-            await directory.RemoveAsync(slug);
-            await PublishAsync(BottleEventKind.Removed, slug, jobId, "run over; container removed, state kept");
-        }
-        catch (Exception ex)
-        {
-            LogTeardownFailed(logger, slug, ex);
+            catch (BottleNotFoundException)
+            {
+                return;
+            }
+            catch (Exception ex) when (!teardownTime.IsCancellationRequested)
+            {
+                LogTeardownRetrying(logger, slug, ex.Message);
+                await Task.Delay(delay, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                LogTeardownFailed(logger, slug, ex);
+                return;
+            }
         }
     }
 
@@ -200,6 +216,9 @@ public sealed partial class BottleRunner(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bottle {Slug} run finished: session {SessionId}, exit code {ExitCode}")]
     private static partial void LogRunFinished(ILogger logger, string slug, string? sessionId, int exitCode);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bottle {Slug}: teardown after the run failed ({Reason}); retrying")]
+    private static partial void LogTeardownRetrying(ILogger logger, string slug, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Bottle {Slug}: teardown after the run failed; the container may be left behind")]
     private static partial void LogTeardownFailed(ILogger logger, string slug, Exception exception);

@@ -2,11 +2,10 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using BotBottle.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace BotBottle.Worker.Tests.Support;
+namespace BotBottle.Testing;
 
 /// <summary>
 /// Plays Gitea's issue-comments API (Gitea itself cannot run here): records each request exactly as
