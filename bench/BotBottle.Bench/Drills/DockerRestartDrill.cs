@@ -8,7 +8,7 @@ public static class DockerRestartDrill
 {
     public static async Task<DrillResult> RunAsync(TextWriter log)
     {
-        await using var stack = await DrillStack.StartAsync(log);
+        await using var stack = await DrillRig.StartAsync(log);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         stack.Model.Gate = body => body.Contains("dockerd", StringComparison.Ordinal) ? release.Task : Task.CompletedTask;
         var worker = stack.StartWorker(TimeSpan.FromSeconds(30), slots: 1);
@@ -32,7 +32,7 @@ public static class DockerRestartDrill
         var nextResult = (await stack.WaitForResultsAsync([next.JobId], TimeSpan.FromMinutes(3))).GetValueOrDefault(next.JobId);
         return new DrillResult("Restart dockerd under a running bottle", 1, results.Count, await stack.RanTwiceAsync([job.JobId]), 1 - results.Count, recovery,
             string.Join("; ",
-                DrillResult.Check("reported failed with a reason", result is { Outcome: JobOutcome.Failed, Error.Length: > 0 }, result?.Error ?? "no result"),
+                DrillResult.Check($"reported failed with a reason (\"{result?.Error}\")", result is { Outcome: JobOutcome.Failed, Error.Length: > 0 }, result?.Error ?? "no result"),
                 DrillResult.Check("state kept", stateKept),
                 DrillResult.Check("nothing left on the engine", leftovers.Count == 0, string.Join(", ", leftovers)),
                 DrillResult.Check("the next run succeeds", nextResult?.Outcome == JobOutcome.Succeeded, nextResult?.Error ?? "no result")));

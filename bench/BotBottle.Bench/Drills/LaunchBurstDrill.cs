@@ -17,7 +17,7 @@ public static class LaunchBurstDrill
 
     public static async Task<DrillResult> RunAsync(TextWriter log)
     {
-        await using var stack = await DrillStack.StartAsync(log);
+        await using var stack = await DrillRig.StartAsync(log);
         var workers = new[] { stack.StartWorker(TimeSpan.FromSeconds(30), slots: 6), stack.StartWorker(TimeSpan.FromSeconds(30), slots: 6) };
         var web = stack.StartWeb();
         await Task.WhenAll(workers.Append(web).Select(s => s.WaitUntilAliveAsync(TimeSpan.FromSeconds(60))));
@@ -36,10 +36,10 @@ public static class LaunchBurstDrill
                 removed[gone] = true;
             }
         });
-        await using var dashboard = await DashboardWatcher.OpenAsync(web.Url, DrillStack.Secret);
+        await using var dashboard = await DashboardWatcher.OpenAsync(web.Url, DrillRig.Secret);
 
         using var api = new HttpClient { BaseAddress = web.Url };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DrillStack.ApiToken);
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DrillRig.ApiToken);
         var clock = Stopwatch.StartNew();
         var queued = await Task.WhenAll(Enumerable.Range(0, Bottles).Select(async i =>
         {

@@ -10,7 +10,7 @@ public static class PartitionDrill
 {
     public static async Task<DrillResult> RunAsync(TextWriter log)
     {
-        await using var stack = await DrillStack.StartAsync(log);
+        await using var stack = await DrillRig.StartAsync(log);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         stack.Model.Gate = body => body.Contains("partition", StringComparison.Ordinal) ? release.Task : Task.CompletedTask;
         var reclaimAfter = TimeSpan.FromSeconds(5);
@@ -42,7 +42,7 @@ public static class PartitionDrill
                 DrillResult.Check("nothing left on the engine", leftovers.Count == 0, string.Join(", ", leftovers))));
     }
 
-    internal static async Task<bool> WaitForAsync(DrillStack stack, string jobId, Func<BottleEvent, bool> match, TimeSpan timeout)
+    internal static async Task<bool> WaitForAsync(DrillRig stack, string jobId, Func<BottleEvent, bool> match, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)

@@ -20,7 +20,7 @@ public static class PrStormDrill
 
     public static async Task<DrillResult> RunAsync(TextWriter log, string dataRoot)
     {
-        await using var stack = await DrillStack.StartAsync(log);
+        await using var stack = await DrillRig.StartAsync(log);
         stack.Model.Delay = _ => TimeSpan.FromMilliseconds(300);
         var workers = new[] { stack.StartWorker(TimeSpan.FromSeconds(10)), stack.StartWorker(TimeSpan.FromSeconds(10)) };
         var web = stack.StartWeb();
@@ -48,8 +48,8 @@ public static class PrStormDrill
             .ToList();
         var results = await stack.WaitForResultsAsync(jobs, TimeSpan.FromMinutes(12));
         var took = started.Elapsed;
-        var registry = await new Worker.PullRequests.PrSessionRegistry(stack.Redis.Connection).GetAsync(PrSession.KeyOf(DrillStack.Repository, 7));
-        var comments = stack.Gitea.CommentsOn(DrillStack.Repository, 7);
+        var registry = await new Worker.PullRequests.PrSessionRegistry(stack.Redis.Connection).GetAsync(PrSession.KeyOf(DrillRig.Repository, 7));
+        var comments = stack.Gitea.CommentsOn(DrillRig.Repository, 7);
         var overlap = await MostAtOnceAsync(stack, jobs);
         var failed = results.Values.Count(r => r.Outcome != JobOutcome.Succeeded);
         return new DrillResult($"{Events} events for one PR, random order, 4 senders", accepted, results.Count, await stack.RanTwiceAsync(jobs), accepted - results.Count, took,
@@ -61,7 +61,7 @@ public static class PrStormDrill
     }
 
     /// <summary>The most bottles of these jobs that were up at the same moment, from their running and removed events.</summary>
-    private static async Task<int> MostAtOnceAsync(DrillStack stack, IEnumerable<string> jobs)
+    private static async Task<int> MostAtOnceAsync(DrillRig stack, IEnumerable<string> jobs)
     {
         var edges = new List<(DateTimeOffset At, int Delta)>();
         foreach (var job in jobs)
@@ -89,7 +89,7 @@ public static class PrStormDrill
     {
         var template = JsonNode.Parse(File.ReadAllBytes(Path.Combine(dataRoot, "captures", "issue_comment__created_on_pr.json")))!.AsObject();
         template.Remove("pull_request");
-        template["repository"]!["full_name"] = DrillStack.Repository;
+        template["repository"]!["full_name"] = DrillRig.Repository;
         template["issue"]!["number"] = 7;
         template["sender"]!["login"] = "alice";
         for (var i = 0; i < Events; i++)
@@ -97,7 +97,7 @@ public static class PrStormDrill
             template["comment"]!["id"] = 500_000 + i;
             template["comment"]!["body"] = $"@botbottle look at item {i}";
             var body = Encoding.UTF8.GetBytes(template.ToJsonString());
-            var signature = WebhookSignature.Compute(body, DrillStack.WebhookSecret);
+            var signature = WebhookSignature.Compute(body, DrillRig.WebhookSecret);
             var id = Guid.NewGuid().ToString();
             yield return () =>
             {

@@ -16,7 +16,7 @@ public static class RedisRestartDrill
 {
     public static async Task<DrillResult> RunAsync(TextWriter log)
     {
-        await using var stack = await DrillStack.StartAsync(log);
+        await using var stack = await DrillRig.StartAsync(log);
         var workers = new[] { stack.StartWorker(TimeSpan.FromSeconds(10), slots: 3), stack.StartWorker(TimeSpan.FromSeconds(10), slots: 3) };
         var web = stack.StartWeb();
         await Task.WhenAll(workers.Append(web).Select(s => s.WaitUntilAliveAsync(TimeSpan.FromSeconds(60))));
@@ -28,7 +28,7 @@ public static class RedisRestartDrill
         var db = stack.Redis.Connection.GetDatabase();
         var registryBefore = (string?)await db.HashGetAsync(PrRedisNames.Registry, pr.PullRequest!.Key);
 
-        await using var dashboard = await DashboardWatcher.OpenAsync(web.Url, DrillStack.Secret);
+        await using var dashboard = await DashboardWatcher.OpenAsync(web.Url, DrillRig.Secret);
         stack.Model.Delay = _ => TimeSpan.FromSeconds(3);
         var jobs = new List<string>();
         for (var i = 0; i < 25; i++)
@@ -50,7 +50,7 @@ public static class RedisRestartDrill
 
         // A bottle launched after the restart shows up in the page that stayed open all along.
         using var api = new HttpClient { BaseAddress = web.Url };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DrillStack.ApiToken);
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DrillRig.ApiToken);
         using var launched = await api.PostAsJsonAsync("/api/bottles", new LaunchRequest("shell", "after the restart"));
         var launch = await launched.Content.ReadFromJsonAsync<QueuedJob>(BotBottleJson.Options);
         var slug = (await stack.WaitForResultsAsync([launch!.JobId], TimeSpan.FromMinutes(2))).GetValueOrDefault(launch.JobId)?.Slug ?? "";
@@ -76,7 +76,7 @@ public static class RedisRestartDrill
         var work = new PrWork
         {
             Kind = PrWorkKind.Start,
-            Repository = DrillStack.Repository,
+            Repository = DrillRig.Repository,
             Number = 7,
             DeliveryId = deliveryId,
             EventKey = $"drill:{deliveryId}",

@@ -17,7 +17,7 @@ public static class WebRestartDrill
 {
     public static async Task<DrillResult> RunAsync(TextWriter log)
     {
-        await using var stack = await DrillStack.StartAsync(log);
+        await using var stack = await DrillRig.StartAsync(log);
         stack.Model.Delay = _ => TimeSpan.FromMilliseconds(500);
         var workers = new[] { stack.StartWorker(TimeSpan.FromSeconds(10), slots: 3), stack.StartWorker(TimeSpan.FromSeconds(10), slots: 3) };
         var web = stack.StartWeb();
@@ -25,7 +25,7 @@ public static class WebRestartDrill
         var url = web.Url;
 
         using var api = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(10) };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DrillStack.ApiToken);
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DrillRig.ApiToken);
         var acknowledged = new ConcurrentDictionary<string, string>();
         var gaveUp = 0;
         var clients = Enumerable.Range(0, 50).Select(async i =>

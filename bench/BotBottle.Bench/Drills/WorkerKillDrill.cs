@@ -7,7 +7,7 @@ public static class WorkerKillDrill
 {
     public static async Task<DrillResult> RunAsync(TextWriter log)
     {
-        await using var stack = await DrillStack.StartAsync(log);
+        await using var stack = await DrillRig.StartAsync(log);
         stack.Model.Delay = _ => TimeSpan.FromSeconds(2);
         var doomed = stack.StartWorker(TimeSpan.FromSeconds(5));
         var survivor = stack.StartWorker(TimeSpan.FromSeconds(5));
@@ -35,7 +35,7 @@ public static class WorkerKillDrill
                 DrillResult.Check("nothing left on the engine", leftovers.Count == 0, string.Join(", ", leftovers))));
     }
 
-    internal static async Task<int> RunningAsync(DrillStack stack, IEnumerable<string> jobs)
+    internal static async Task<int> RunningAsync(DrillRig stack, IEnumerable<string> jobs)
     {
         var running = 0;
         foreach (var job in jobs)

@@ -11,10 +11,22 @@ internal sealed class BottleCommands(IDockerClient docker)
     {
         ArgumentNullException.ThrowIfNull(command);
         var exec = await CreateExecAsync(slug, command, cancellationToken);
-        using var stream = await docker.Exec.StartAndAttachContainerExecAsync(exec.ID, tty: false, cancellationToken);
-        var (stdout, stderr) = await ExecOutputReader.ReadAsync(stream, output, cancellationToken);
-        var inspect = await docker.Exec.InspectContainerExecAsync(exec.ID, cancellationToken);
-        return new ExecOutcome((int)inspect.ExitCode, stdout, stderr);
+        try
+        {
+            using var stream = await docker.Exec.StartAndAttachContainerExecAsync(exec.ID, tty: false, cancellationToken);
+            var (stdout, stderr) = await ExecOutputReader.ReadAsync(stream, output, cancellationToken);
+            var inspect = await docker.Exec.InspectContainerExecAsync(exec.ID, cancellationToken);
+            return new ExecOutcome((int)inspect.ExitCode, stdout, stderr);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new InvalidOperationException(
+                $"the run in bottle {slug} was cut off: the connection to the Docker engine broke while the agent ran (was the engine restarted?): {ex.Message}", ex);
+        }
+        catch (DockerContainerNotFoundException ex)
+        {
+            throw new InvalidOperationException($"the run in bottle {slug} was cut off: its container was removed while the agent ran", ex);
+        }
     }
 
     private async Task<ContainerExecCreateResponse> CreateExecAsync(string slug, IReadOnlyList<string> command, CancellationToken cancellationToken)

@@ -16,7 +16,7 @@ namespace BotBottle.Bench.Drills;
 /// The real stack a drill breaks: a durable Redis, Worker and Web processes, the real Docker engine,
 /// the real Claude Code CLI in bottles against a scripted model server, and a Gitea stand-in.
 /// </summary>
-public sealed class DrillStack : IAsyncDisposable
+public sealed class DrillRig : IAsyncDisposable
 {
     public const string Secret = "drill-team-secret";
     public const string ApiToken = "drill-api-token";
@@ -26,7 +26,7 @@ public sealed class DrillStack : IAsyncDisposable
     private readonly TempDirectory _root = new("botbottle-drill");
     private readonly List<ServiceProcess> _services = [];
 
-    private DrillStack(TextWriter log)
+    private DrillRig(TextWriter log)
     {
         Log = log;
         Redis = new DurableRedis(_root.Combine("redis"));
@@ -48,9 +48,9 @@ public sealed class DrillStack : IAsyncDisposable
 
     public DockerClient Docker { get; } = BottlesServiceCollectionExtensions.CreateDockerClient(new BottleOptions());
 
-    public static async Task<DrillStack> StartAsync(TextWriter log)
+    public static async Task<DrillRig> StartAsync(TextWriter log)
     {
-        var stack = new DrillStack(log);
+        var stack = new DrillRig(log);
         await stack.Redis.StartAsync();
         stack.Model = await ScriptedAnthropicServer.StartAsync();
         stack.Gitea = await GiteaApiServer.StartAsync();
