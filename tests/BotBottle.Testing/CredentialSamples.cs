@@ -17,6 +17,19 @@ public static class CredentialSamples
         ("private-key", "-----BEGIN PRIVATE KEY-----"),
     ];
 
+    /// <summary>One bare secret of each kind, as an agent would paste it into a header, a URL or a body.</summary>
+    public static IReadOnlyList<(string Kind, string Secret)> Secrets { get; } =
+    [
+        ("anthropic-api-key", "sk-ant-api03-Zm9yLXRlc3RzLW9ubHktbm90LWEtcmVhbC1rZXk"),
+        ("openai-api-key", "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD"),
+        ("github-token", "ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+        ("gitlab-token", "glpat-abcdefghij0123456789"),
+        ("aws-access-key-id", "AKIAIOSFODNN7EXAMPLE"),
+        ("google-api-key", "AIzaSyA-abcdefghijklmnopqrstuvwxyz01234"),
+        ("slack-token", "xoxb-123456789012-abcdefghijkl"),
+        ("private-key", "-----BEGIN RSA PRIVATE KEY-----"),
+    ];
+
     /// <summary>Request text that must pass: hashes, UUIDs, a local model's dummy token.</summary>
     public static IReadOnlyList<string> Ordinary { get; } =
     [

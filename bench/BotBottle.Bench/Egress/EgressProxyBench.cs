@@ -13,9 +13,10 @@ namespace BotBottle.Bench.Egress;
 
 /// <summary>
 /// Requests through a bottle's egress proxy against the same requests made directly, in one run:
-/// the same Node.js client (the harnesses' runtime) fetches from the same busybox httpd, once from
-/// inside a bottle through its Squid sidecar and once from a container on the outside network with
-/// no proxy. Rounds alternate so drift on the engine hits both sides alike.
+/// the same Node.js client (the harnesses' runtime) fetches from and uploads to the same busybox
+/// httpd, once from inside a bottle through its Squid sidecar (every request, body included,
+/// scanned for credentials by the sidecar's ICAP scanner) and once from a container on the outside
+/// network with no proxy. Rounds alternate so drift on the engine hits both sides alike.
 /// </summary>
 public sealed class EgressProxyBench(int requests, int concurrency, int seconds, TextWriter log) : IAsyncDisposable
 {
@@ -30,23 +31,26 @@ public sealed class EgressProxyBench(int requests, int concurrency, int seconds,
         const http = require('http');
         const [target, proxy, count, concurrency, seconds] = process.argv.slice(1);
         const [host, port] = target.split(':');
-        function get(path) {
+        function request(path, body) {
           return new Promise((resolve, reject) => {
             const options = proxy
               ? { host: proxy.split(':')[0], port: +proxy.split(':')[1], path: `http://${target}${path}` }
               : { host, port: +port, path };
             options.headers = { Host: target };
             options.agent = false;
+            if (body) { options.method = 'POST'; options.headers['Content-Length'] = body.length; }
             const start = process.hrtime.bigint();
-            http.get(options, res => {
+            const req = http.request(options, res => {
               let bytes = 0;
               res.on('data', chunk => bytes += chunk.length);
               res.on('end', () => res.statusCode === 200
                 ? resolve([Number(process.hrtime.bigint() - start) / 1e6, bytes])
                 : reject(new Error(`status ${res.statusCode} for ${path}`)));
             }).on('error', reject);
+            req.end(body);
           });
         }
+        const get = path => request(path);
         (async () => {
           const latencies = [];
           for (let i = 0; i < +count; i++) latencies.push((await get('/small'))[0]);
@@ -56,7 +60,13 @@ public sealed class EgressProxyBench(int requests, int concurrency, int seconds,
             while (Date.now() < end) { await get('/small'); done++; }
           }));
           const [bulkMs, bulkBytes] = await get('/large');
-          console.log(JSON.stringify({ latencies, rps: done / seconds, mbps: bulkBytes / 1048576 / (bulkMs / 1000) }));
+          // Uploads of 512 KiB of text (half the scan's default limit), as a git push or an API call with a big prompt.
+          const upload = Buffer.alloc(512 * 1024, 'botbottle ');
+          const uploads = [];
+          for (let i = 0; i < 20; i++) uploads.push((await request('/cgi-bin/sink', upload))[0]);
+          const uploadMs = uploads.reduce((a, b) => a + b, 0);
+          console.log(JSON.stringify({ latencies, rps: done / seconds, mbps: bulkBytes / 1048576 / (bulkMs / 1000),
+            uploads, uploadMbps: uploads.length * 0.5 / (uploadMs / 1000) }));
         })().catch(e => { console.error(e.message); process.exit(1); });
         """;
 
@@ -65,6 +75,7 @@ public sealed class EgressProxyBench(int requests, int concurrency, int seconds,
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"botbottle-egress-bench-{Guid.NewGuid():N}");
     private readonly DockerClient _docker = BottlesServiceCollectionExtensions.CreateDockerClient(new BottleOptions());
     private EgressSidecars? _sidecars;
+    private string _serverAddress = "";
     private DockerBottleBackend? _backend;
 
     public async Task<string> RunAsync()
@@ -76,7 +87,10 @@ public sealed class EgressProxyBench(int requests, int concurrency, int seconds,
 
         var direct = new Measurement("direct request (no proxy), new connection each");
         var proxied = new Measurement("through the egress proxy, new connection each");
+        var directUpload = new Measurement("direct 512 KiB upload (no proxy)");
+        var proxiedUpload = new Measurement("512 KiB upload through the proxy, body scanned");
         var (directRps, proxiedRps, directMbps, proxiedMbps) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
+        var (directUpMbps, proxiedUpMbps) = (new List<double>(), new List<double>());
         for (var round = 0; round < 2; round++)
         {
             log.WriteLine($"egress bench: round {round + 1} of 2");
@@ -84,6 +98,10 @@ public sealed class EgressProxyBench(int requests, int concurrency, int seconds,
             var p = await RunClientAsync(cmd => _backend!.ExecAsync(bottle.Slug, cmd, null, default), proxy);
             d.Latencies.ForEach(direct.Add);
             p.Latencies.ForEach(proxied.Add);
+            d.Uploads.ForEach(directUpload.Add);
+            p.Uploads.ForEach(proxiedUpload.Add);
+            directUpMbps.Add(d.UploadMbps);
+            proxiedUpMbps.Add(p.UploadMbps);
             directRps.Add(d.Rps);
             proxiedRps.Add(p.Rps);
             directMbps.Add(d.Mbps);
@@ -91,16 +109,19 @@ public sealed class EgressProxyBench(int requests, int concurrency, int seconds,
         }
 
         return string.Join('\n',
-            $"Node.js client, {requests} sequential requests of 1 KiB per round, then {concurrency} parallel clients for {seconds} s, then one 32 MiB download; 2 alternating rounds; busybox httpd server",
+            $"Node.js client, {requests} sequential requests of 1 KiB per round, then {concurrency} parallel clients for {seconds} s, then one 32 MiB download, then 20 uploads of 512 KiB; 2 alternating rounds; busybox httpd server. Every proxied request goes through the credential scanner (ICAP), uploads with their bodies.",
             "",
             Measurement.Header,
             direct.Row(null),
             proxied.Row(direct),
+            directUpload.Row(null),
+            proxiedUpload.Row(directUpload),
             "",
             "| throughput | direct | through proxy | ratio |",
             "|---|---|---|---|",
             Row("requests/s (1 KiB, parallel clients)", directRps.Average(), proxiedRps.Average()),
-            Row("MiB/s (32 MiB download)", directMbps.Average(), proxiedMbps.Average()));
+            Row("MiB/s (32 MiB download)", directMbps.Average(), proxiedMbps.Average()),
+            Row("MiB/s (512 KiB uploads, scanned)", directUpMbps.Average(), proxiedUpMbps.Average()));
     }
 
     private static string Row(string name, double direct, double proxied) => string.Create(CultureInfo.InvariantCulture,
@@ -133,7 +154,10 @@ public sealed class EgressProxyBench(int requests, int concurrency, int seconds,
         Directory.CreateDirectory(_root);
         await File.WriteAllTextAsync(manifestPath, $"agents:\n  bench:\n    image: {Image}\n    harness: claude\n    egress: [{Target}]\n");
         var options = new BottleOptions { StateRoot = Path.Combine(_root, "state"), ManifestPath = manifestPath, WarmNetworks = 0 };
-        (_backend, _sidecars) = BenchBackend.Create(_docker, options, new EgressOptions { OutsideNetwork = Outside });
+        var egress = new EgressOptions { OutsideNetwork = Outside };
+        // The stand-in server sits in private address space (a Docker network): open exactly it.
+        egress.PrivateNetworks.Add(_serverAddress);
+        (_backend, _sidecars) = BenchBackend.Create(_docker, options, egress);
         var spec = new BottleSpec(ManifestLoader.LoadFile(manifestPath), "bench", false, "", "bench", "", "");
         var bottle = await _backend.PrepareAsync(spec, WorkspaceSource.Empty, default);
         await _backend.LaunchAsync(bottle, default);
@@ -156,7 +180,9 @@ public sealed class EgressProxyBench(int requests, int concurrency, int seconds,
         {
             Name = Server,
             Image = "botbottle/test-httpd:busybox",
-            Cmd = ["sh", "-c", "head -c 1024 /dev/zero > /www/small && head -c 33554432 /dev/zero > /www/large && exec httpd -f -p 8080 -h /www"],
+            Cmd = ["sh", "-c", "head -c 1024 /dev/zero > /www/small && head -c 33554432 /dev/zero > /www/large && mkdir -p /www/cgi-bin"
+                + " && printf '#!/bin/sh\\ncat >/dev/null\\nprintf \"Content-Type: text/plain\\\\r\\\\n\\\\r\\\\nok\"\\n' > /www/cgi-bin/sink && chmod +x /www/cgi-bin/sink"
+                + " && exec httpd -f -p 8080 -h /www"],
             HostConfig = new HostConfig { NetworkMode = Outside },
             NetworkingConfig = new NetworkingConfig
             {
@@ -164,6 +190,7 @@ public sealed class EgressProxyBench(int requests, int concurrency, int seconds,
             },
         });
         await _docker.Containers.StartContainerAsync(Server, new ContainerStartParameters());
+        _serverAddress = (await _docker.Containers.InspectContainerAsync(Server)).NetworkSettings.Networks[Outside].IPAddress;
     }
 
     private async Task StartDirectClientAsync()
@@ -211,5 +238,5 @@ public sealed class EgressProxyBench(int requests, int concurrency, int seconds,
         }
     }
 
-    private sealed record ClientResult(List<double> Latencies, double Rps, double Mbps);
+    private sealed record ClientResult(List<double> Latencies, double Rps, double Mbps, List<double> Uploads, double UploadMbps);
 }

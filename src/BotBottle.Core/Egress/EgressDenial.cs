@@ -23,9 +23,12 @@ public sealed record EgressDenial(
         ArgumentNullException.ThrowIfNull(host);
         var hostCredential = CredentialPatterns.FindIn(host)?.Name;
         var credential = proxyCredential ?? hostCredential;
-        var reason = credential is not null ? EgressDenialReason.Credential
-            : policy?.ClassifyDenial(host, port, null) ?? EgressDenialReason.NotAllowlisted;
-        return new EgressDenial(slug, at, method, hostCredential is null ? host : WithheldHost, port, reason, credential);
+        var reason = policy?.ClassifyDenial(host, port, credential, method)
+            ?? (credential == EgressPolicy.UnscannableVerdict ? EgressDenialReason.Unscannable
+                : credential is not null ? EgressDenialReason.Credential
+                : EgressDenialReason.NotAllowlisted);
+        return new EgressDenial(slug, at, method, hostCredential is null ? host : WithheldHost, port, reason,
+            reason == EgressDenialReason.Credential ? credential : null);
     }
 
     public string Destination => string.Create(CultureInfo.InvariantCulture, $"{Host}:{Port}");
@@ -34,7 +37,9 @@ public sealed record EgressDenial(
     public string Describe() => Reason switch
     {
         EgressDenialReason.Credential => $"blocked {Method} {Destination}: the request carried a credential ({Credential})",
-        EgressDenialReason.ForbiddenAddress => $"denied {Method} {Destination}: it resolves to a forbidden address (host, metadata, loopback or another bottle)",
+        EgressDenialReason.ForbiddenAddress => $"denied {Method} {Destination}: it resolves to a forbidden address (the host, metadata, loopback, a private network or another bottle; allow a private address or network by listing it in the agent's egress)",
+        EgressDenialReason.TunnelPort => $"denied {Method} {Destination}: tunnels go only to TLS ports (443 and the agent's tlsPorts)",
+        EgressDenialReason.Unscannable => $"refused {Method} {Destination}: its body is larger than the credential scan reads (BotBottle:Egress:MaxScannedBody)",
         _ => $"denied {Method} {Destination}: not on the allowlist",
     };
 
@@ -50,6 +55,8 @@ public sealed record EgressDenial(
             {
                 EgressDenialReason.Credential => "credential",
                 EgressDenialReason.ForbiddenAddress => "forbidden-address",
+                EgressDenialReason.TunnelPort => "tunnel-port",
+                EgressDenialReason.Unscannable => "unscannable-body",
                 _ => "not-allowlisted",
             },
         };

@@ -14,13 +14,22 @@ public sealed record EgressPolicy(IReadOnlyList<EgressRule> Allowed, IReadOnlyLi
 {
     public static EgressPolicy DenyAll { get; } = new([], []);
 
+    /// <summary>Ports a TLS tunnel (CONNECT) may go to.</summary>
+    public IReadOnlyList<int> TlsPorts { get; init; } = [AgentDefinition.DefaultTlsPort];
+
+    /// <summary>The address and network entries: the only private address space a bottle may reach.</summary>
+    public IEnumerable<EgressRule> Networks => Allowed.Where(rule => rule.Network is not null);
+
     /// <summary>The policy for <paramref name="agent"/> with the platform's additions.</summary>
     public static EgressPolicy For(AgentDefinition agent, IEnumerable<EgressRule> harnessApis, IEnumerable<EgressRule> platformExtras)
     {
         ArgumentNullException.ThrowIfNull(agent);
         var apis = harnessApis.Distinct().ToList();
         var allowed = agent.Egress.Concat(apis).Concat(platformExtras).Distinct().ToList();
-        return new EgressPolicy(allowed, apis);
+        // The harness's API is exempt from the scan anyway; a tunnel to its port (a test server or a
+        // proxy on another port) opens nothing new.
+        var tlsPorts = agent.TlsPorts.Concat(apis.Select(api => api.Port).OfType<int>()).Distinct().Order().ToList();
+        return new EgressPolicy(allowed, apis) { TlsPorts = tlsPorts };
     }
 
     public bool Allows(string host, int port) => Allowed.Any(rule => rule.Matches(host, port));
@@ -30,10 +39,15 @@ public sealed record EgressPolicy(IReadOnlyList<EgressRule> Allowed, IReadOnlyLi
     /// an allowlisted destination was refused for its address (metadata, loopback, the host, another
     /// bottle); anything else was simply not on the allowlist.
     /// </summary>
-    public EgressDenialReason ClassifyDenial(string host, int port, string? credential) =>
-        !string.IsNullOrEmpty(credential) ? EgressDenialReason.Credential
+    public EgressDenialReason ClassifyDenial(string host, int port, string? credential, string method = "GET") =>
+        credential == UnscannableVerdict ? EgressDenialReason.Unscannable
+        : !string.IsNullOrEmpty(credential) ? EgressDenialReason.Credential
+        : method == "CONNECT" && !TlsPorts.Contains(port) ? EgressDenialReason.TunnelPort
         : Allows(host, port) ? EgressDenialReason.ForbiddenAddress
         : EgressDenialReason.NotAllowlisted;
+
+    /// <summary>The scanner's verdict for a body larger than it reads: refused, as it cannot be checked.</summary>
+    public const string UnscannableVerdict = "body-too-large";
 
     /// <summary>
     /// The API endpoint a harness talks to: its base-URL variable when the bottle's environment sets
@@ -60,4 +74,10 @@ public enum EgressDenialReason
     NotAllowlisted,
     ForbiddenAddress,
     Credential,
+
+    /// <summary>A tunnel (CONNECT) to a port that is not a TLS port of the bottle's.</summary>
+    TunnelPort,
+
+    /// <summary>A body larger than the credential scan reads, to a host whose requests are scanned.</summary>
+    Unscannable,
 }

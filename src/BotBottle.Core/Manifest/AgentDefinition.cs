@@ -13,6 +13,14 @@ public sealed record AgentDefinition(
 {
     public const int MaxKeyLength = ManifestReader.MaxAgentKeyLength;
 
+    public const int DefaultTlsPort = 443;
+
+    /// <summary>
+    /// Ports a TLS tunnel (CONNECT) may be opened to: 443 and the manifest's <c>tlsPorts</c>. A tunnel
+    /// to any other port, plain HTTP inside included, would pass the proxy unscanned.
+    /// </summary>
+    public IReadOnlyList<int> TlsPorts { get; init; } = [DefaultTlsPort];
+
     /// <summary>Agent keys end up in container and compose names, hence the narrow alphabet.</summary>
     public static bool IsValidKey(string? key) => key is not null && ManifestReader.IsValidAgentKey(key);
 }

@@ -1,22 +1,30 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Net;
 using System.Text.RegularExpressions;
 
 namespace BotBottle.Core.Manifest;
 
 /// <summary>
-/// One allowlisted egress destination: an exact host ("api.anthropic.com") or a wildcard
-/// ("*.github.com", which matches subdomains but not github.com itself), optionally pinned to a port.
+/// One allowlisted egress destination: an exact host ("api.anthropic.com"), a wildcard
+/// ("*.github.com", which matches subdomains but not github.com itself), or an address or network
+/// ("10.0.5.7", "10.0.5.0/24"), optionally pinned to a port. An address or network entry is also
+/// what lets a bottle reach private address space there (an internal Git server): private,
+/// loopback, link-local and reserved ranges are refused otherwise, whatever a name resolves to.
 /// </summary>
 public sealed partial record EgressRule
 {
     private const int MaxHostLength = 253;
 
-    private EgressRule(string host, int? port)
+    private EgressRule(string host, int? port, IPNetwork? network = null)
     {
         Host = host;
         Port = port;
+        Network = network;
     }
+
+    /// <summary>The address range of an address or network entry; null for host names.</summary>
+    public IPNetwork? Network { get; }
 
     /// <summary>Lowercased host pattern, including the leading "*." for wildcards.</summary>
     public string Host { get; }
@@ -32,6 +40,11 @@ public sealed partial record EgressRule
         if (Port is { } allowed && allowed != port)
         {
             return false;
+        }
+
+        if (Network is { } network)
+        {
+            return IPAddress.TryParse(host.Trim('[', ']'), out var address) && network.Contains(address);
         }
 
         var candidate = host.TrimEnd('.').ToLowerInvariant();
@@ -53,6 +66,11 @@ public sealed partial record EgressRule
     {
         rule = null;
         var entry = (text ?? "").Trim();
+        if (TryParseNetwork(entry, out rule, out error))
+        {
+            return error is null;
+        }
+
         error = Validate(entry, out var host, out var port);
         if (error is not null)
         {
@@ -62,6 +80,63 @@ public sealed partial record EgressRule
         rule = new EgressRule(host, port);
         return true;
     }
+
+    /// <summary>
+    /// True when <paramref name="entry"/> is an address or network ("10.0.5.7", "10.0.5.0/24:443",
+    /// "fd00::/8"), with the rule or, for a malformed one, the error.
+    /// </summary>
+    private static bool TryParseNetwork(string entry, out EgressRule? rule, out string? error)
+    {
+        rule = null;
+        error = null;
+        var text = entry;
+        int? port = null;
+        // A port follows IPv4 forms only: in IPv6 the colon is part of the address.
+        var colon = text.LastIndexOf(':');
+        if (colon > 0 && text.IndexOf(':', StringComparison.Ordinal) == colon)
+        {
+            if (int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 1 and <= 65535)
+            {
+                port = parsed;
+            }
+
+            text = text[..colon];
+        }
+
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        var addressText = slash < 0 ? text : text[..slash];
+        if (!LooksLikeAddress(addressText) || !IPAddress.TryParse(addressText, out var address))
+        {
+            return false;
+        }
+
+        if (colon > 0 && port is null && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+        {
+            error = $"egress entry '{entry}' has an invalid port; ports are 1-65535";
+            return true;
+        }
+
+        var maxPrefix = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128;
+        var prefix = maxPrefix;
+        if (slash >= 0 && (!int.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out prefix) || prefix > maxPrefix))
+        {
+            error = $"egress entry '{entry}' has an invalid prefix length; use 0-{maxPrefix} (e.g. 10.0.5.0/24)";
+            return true;
+        }
+
+        if (!IPNetwork.TryParse(string.Create(CultureInfo.InvariantCulture, $"{address}/{prefix}"), out var network) || !network.BaseAddress.Equals(address))
+        {
+            error = $"egress entry '{entry}' is not a network: its address has bits set past the prefix (e.g. 10.0.5.0/24, not 10.0.5.1/24)";
+            return true;
+        }
+
+        var canonical = prefix == maxPrefix ? address.ToString() : network.ToString();
+        rule = new EgressRule(canonical, port, network);
+        return true;
+    }
+
+    private static bool LooksLikeAddress(string text) =>
+        (text.Contains(':', StringComparison.Ordinal) && !text.Contains('[', StringComparison.Ordinal)) || (text.Length > 0 && text.All(c => char.IsAsciiDigit(c) || c == '.'));
 
     private static string? Validate(string entry, out string host, out int? port)
     {

@@ -12,8 +12,8 @@ namespace BotBottle.Core.Manifest;
 internal sealed partial class ManifestReader(string sourceName)
 {
     private static readonly string[] TopLevelKeys = ["agents"];
-    private static readonly string[] AgentKeys = ["image", "harness", "prompt", "egress", "env", "limits", "model"];
-    private static readonly string[] LimitKeys = ["memory", "cpus", "pids"];
+    private static readonly string[] AgentKeys = ["image", "harness", "prompt", "egress", "tlsPorts", "env", "limits", "model"];
+    private static readonly string[] LimitKeys = ["memory", "cpus", "pids", "disk"];
     private static readonly string[] ModelKeys = ["provider", "name"];
 
     public const int MaxAgentKeyLength = 40;
@@ -103,13 +103,47 @@ internal sealed partial class ManifestReader(string sourceName)
         var harness = ReadHarness(agent, path);
         var prompt = OptionalString(agent, "prompt", path) ?? "";
         var egress = ReadEgress(agent, path);
+        var tlsPorts = ReadTlsPorts(agent, path);
         var env = ReadEnvironment(agent, path);
         var limits = ReadLimits(agent, path);
         var model = ReadModel(agent, path);
 
         return _errors.Count > errorsBefore || image is null || harness is null
             ? null
-            : new AgentDefinition(key, image, harness.Value, prompt, egress, env, limits, model);
+            : new AgentDefinition(key, image, harness.Value, prompt, egress, env, limits, model) { TlsPorts = tlsPorts };
+    }
+
+    /// <summary>The ports a bottle may open a TLS tunnel (CONNECT) to: 443 and the ones listed.</summary>
+    private List<int> ReadTlsPorts(YamlMappingNode agent, string path)
+    {
+        var ports = new List<int> { AgentDefinition.DefaultTlsPort };
+        if (Child(agent, "tlsPorts") is not { } node || IsNull(node))
+        {
+            return ports;
+        }
+
+        if (node is not YamlSequenceNode entries)
+        {
+            AddError(node, $"{path}.tlsPorts: expected a list of ports, e.g. [443, 8443]");
+            return ports;
+        }
+
+        foreach (var entry in entries.Children)
+        {
+            if (ScalarText(entry) is { } text && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535)
+            {
+                if (!ports.Contains(port))
+                {
+                    ports.Add(port);
+                }
+            }
+            else
+            {
+                AddError(entry, $"{path}.tlsPorts: '{ScalarText(entry)}' is not a port; ports are 1-65535");
+            }
+        }
+
+        return ports;
     }
 
     private Harness? ReadHarness(YamlMappingNode agent, string path)
@@ -146,7 +180,7 @@ internal sealed partial class ManifestReader(string sourceName)
         {
             if (ScalarText(entry) is not { } text)
             {
-                AddError(entry, $"{path}.egress: each entry must be a host name, e.g. api.github.com or \"*.github.com:443\"");
+                AddError(entry, $"{path}.egress: each entry must be a host name, address or network, e.g. api.github.com, \"*.github.com:443\" or 10.0.5.0/24");
             }
             else if (EgressRule.TryParse(text, out var rule, out var error))
             {
@@ -205,24 +239,25 @@ internal sealed partial class ManifestReader(string sourceName)
 
         CheckKeys(limits, limitsPath, LimitKeys);
         return new ResourceLimits(
-            ReadMemory(limits, limitsPath),
+            ReadSize(limits, limitsPath, "memory"),
             ReadCpus(limits, limitsPath),
-            ReadPids(limits, limitsPath));
+            ReadPids(limits, limitsPath),
+            ReadSize(limits, limitsPath, "disk"));
     }
 
-    private long? ReadMemory(YamlMappingNode limits, string path)
+    private long? ReadSize(YamlMappingNode limits, string path, string key)
     {
-        if (OptionalString(limits, "memory", path) is not { } text)
+        if (OptionalString(limits, key, path) is not { } text)
         {
             return null;
         }
 
-        if (MemorySize.TryParse(text, out var bytes))
+        if (MemorySize.TryParse(text, out var bytes) && bytes > 0)
         {
             return bytes;
         }
 
-        AddError(Child(limits, "memory")!, $"{path}.memory: invalid memory size '{text}'; {MemorySize.Hint}");
+        AddError(Child(limits, key)!, $"{path}.{key}: invalid {(key == "disk" ? "disk" : "memory")} size '{text}'; {MemorySize.Hint}");
         return null;
     }
 

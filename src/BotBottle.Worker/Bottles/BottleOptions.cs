@@ -30,6 +30,21 @@ public sealed class BottleOptions
     /// <summary>Isolated networks kept ready so a launch need not create one.</summary>
     public int WarmNetworks { get; set; } = 2;
 
+    /// <summary>Size of the tmpfs each bottle gets at /tmp (it counts against the bottle's memory).</summary>
+    public string TmpSize { get; set; } = "256m";
+
+    /// <summary>The container log of every bottle and proxy is rotated at this size ...</summary>
+    public string LogMaxSize { get; set; } = "10m";
+
+    /// <summary>... keeping this many files, so an agent that prints without end cannot fill the host's disk.</summary>
+    public int LogMaxFiles { get; set; } = 3;
+
+    /// <summary>Bounds on agent output: line length, memory, events and log files (<c>BotBottle:Output</c>).</summary>
+    public OutputLimitOptions Output { get; set; } = new();
+
+    /// <summary>Default and maximum resource limits (<c>BotBottle:Limits</c>).</summary>
+    public LimitOptions Limits { get; set; } = new();
+
     /// <summary>Extra environment for every bottle (API keys and the like); values are never logged.</summary>
     public Dictionary<string, string> AgentEnvironment { get; } = new(StringComparer.Ordinal);
 

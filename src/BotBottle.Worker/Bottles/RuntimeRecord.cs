@@ -15,7 +15,8 @@ public sealed record RuntimeRecord(
     [property: JsonPropertyName("services")] IReadOnlyList<string> Services,
     [property: JsonPropertyName("subnet")] string? Subnet = null,
     [property: JsonPropertyName("egress_apis")] IReadOnlyList<string>? EgressApis = null,
-    [property: JsonPropertyName("egress_extra")] IReadOnlyList<string>? EgressExtra = null)
+    [property: JsonPropertyName("egress_extra")] IReadOnlyList<string>? EgressExtra = null,
+    [property: JsonPropertyName("disk")] string? Disk = null)
 {
     public const string FileName = "runtime.json";
 

@@ -6,7 +6,7 @@ public sealed class EgressOptions
     public const string Section = "BotBottle:Egress";
 
     /// <summary>The proxy image: Debian's Squid, built by <c>build/images/egress.sh</c>.</summary>
-    public string Image { get; set; } = "botbottle/egress:squid-5.7-r3";
+    public string Image { get; set; } = "botbottle/egress:squid-5.7-r4";
 
     /// <summary>
     /// The network the sidecars reach the outside through (created when missing). Bottles are never
@@ -32,6 +32,19 @@ public sealed class EgressOptions
     /// internal services signed by a private CA; the system's CAs are always trusted.
     /// </summary>
     public string UpstreamCaFile { get; set; } = "";
+
+    /// <summary>
+    /// Request bodies up to this size are scanned for credentials; a larger one is refused (to any
+    /// host but the harness's API, which is not scanned), since it cannot be checked.
+    /// </summary>
+    public long MaxScannedBody { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Private addresses or networks (an internal Git server, "10.0.5.0/24") every bottle may reach
+    /// when its allowlist names a host there. Private, loopback, link-local and reserved space is
+    /// refused otherwise; a manifest's egress entry can also name an address or network.
+    /// </summary>
+    public List<string> PrivateNetworks { get; } = [];
 
     /// <summary>How long a launch waits for a new sidecar to accept connections.</summary>
     public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromSeconds(20);

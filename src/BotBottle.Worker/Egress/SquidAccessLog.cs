@@ -5,8 +5,11 @@ namespace BotBottle.Worker.Egress;
 /// <summary>One line of a sidecar's access log, in <see cref="SquidConfig"/>'s format.</summary>
 public sealed record SquidLogEntry(DateTimeOffset At, string Result, int Status, string Method, string Host, int Port, string? Credential)
 {
-    /// <summary>Squid refused it (allowlist, forbidden address or credential), as opposed to an upstream failure.</summary>
-    public bool IsDenied => Result.StartsWith("TCP_DENIED", StringComparison.Ordinal);
+    /// <summary>
+    /// Squid refused it (allowlist, forbidden address, tunnel port) or the credential scanner did
+    /// (it names its verdict), as opposed to an upstream failure.
+    /// </summary>
+    public bool IsDenied => Result.StartsWith("TCP_DENIED", StringComparison.Ordinal) || Credential is not null;
 
     public long UnixMilliseconds => At.ToUnixTimeMilliseconds();
 }

@@ -25,14 +25,18 @@ public sealed record SidecarPlacement(
 
     /// <summary>Whether <see cref="SquidConfig.UpstreamCaPath"/> holds extra CAs for upstream servers.</summary>
     public bool UpstreamCa { get; init; }
+
+    /// <summary>Private networks the operator opened for every bottle (<c>BotBottle:Egress:PrivateNetworks</c>), on top of the manifest's.</summary>
+    public IReadOnlyList<string> PrivateNetworks { get; init; } = [];
 }
 
 /// <summary>
 /// Renders a bottle's egress policy as squid.conf: default deny, the allowlist as host (and port)
-/// rules, forbidden destination addresses checked after name resolution (so an allowlisted name
-/// that resolves to the metadata service or the host is still refused), and a credential scan of
-/// the URL and the headers clients put credentials in. The access log carries no URL path, query
-/// or header value, so nothing scanned ever reaches a log.
+/// rules, forbidden and private destination addresses checked after name resolution (so an
+/// allowlisted name that resolves to the metadata service, the host or a private network is still
+/// refused), tunnels only to TLS ports, only http and https, and every request handed whole to the
+/// sidecar's credential scanner over ICAP. The access log carries no URL path, query or header
+/// value, so nothing scanned ever reaches a log.
 /// </summary>
 public static class SquidConfig
 {
@@ -44,6 +48,26 @@ public static class SquidConfig
     public const string CaPath = "/etc/squid/botbottle/ca.pem";
     public const string UpstreamCaPath = "/etc/squid/botbottle/upstream-ca.pem";
 
+    /// <summary>Where the sidecar's credential scanner (an ICAP REQMOD service) listens.</summary>
+    public const string ScannerUrl = "icap://127.0.0.1:1344/reqmod";
+
+    /// <summary>The header the scanner names its verdict in; the access log carries it, never the matched text.</summary>
+    public const string BlockHeader = "X-BotBottle-Block";
+
+    /// <summary>
+    /// Never reached unless a manifest entry names the address or network: private (RFC 1918, IPv6
+    /// unique-local), shared (CGNAT), loopback, link-local, multicast, documentation and reserved
+    /// ranges, IPv4 and IPv6. Checked on the addresses Squid connects to, after name resolution.
+    /// </summary>
+    public static IReadOnlyList<string> PrivateRanges { get; } =
+    [
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+        "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24",
+        "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
+        "::/128", "::1/128", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/23", "2001:db8::/32", "2002::/16",
+        "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8",
+    ];
+
     public static string Render(EgressPolicy policy, SidecarPlacement placement)
     {
         ArgumentNullException.ThrowIfNull(policy);
@@ -53,7 +77,7 @@ public static class SquidConfig
         if (placement.TlsInspection)
         {
             // Every tunnel is opened (bumped) after the client's hello is seen; the requests inside
-            // then pass the same http_access rules, credential scan included.
+            // then pass the same http_access rules and the same credential scan.
             Line(conf, $"http_port {placement.ProxyAddress}:{placement.ProxyPort} ssl-bump tls-cert={CaPath} generate-host-certificates=on dynamic_cert_mem_cache_size=4MB");
             Line(conf, "sslcrtd_program /usr/lib/squid/security_file_certgen -s /var/spool/squid/ssl_db -M 4MB");
             Line(conf, "sslcrtd_children 4 startup=1 idle=1");
@@ -81,12 +105,19 @@ public static class SquidConfig
         Line(conf, "forwarded_for delete");
         Line(conf, "httpd_suppress_version_string on");
         Line(conf, "shutdown_lifetime 1 seconds");
-        Line(conf, $"logformat botbottle {LogTag} %ts.%03tu %Ss/%03>Hs %rm %>rd %>rP %ea");
+        Line(conf, $"logformat botbottle {LogTag} %ts.%03tu %Ss/%03>Hs %rm %>rd %>rP %{{{BlockHeader}}}adapt::<last_h");
         Line(conf, "access_log stdio:/dev/stdout botbottle");
         Line(conf, "cache_log stdio:/dev/stderr");
         Line(conf, "logfile_rotate 0");
-        var headers = string.Join(' ', CredentialPatterns.ScannedHeaders.Select(h => $"%>ha{{{h}}}"));
-        Line(conf, $"external_acl_type credential_scan ttl=0 negative_ttl=0 children-max=8 children-startup=1 children-idle=1 %>ru {headers} /usr/local/bin/botbottle-secret-scan {PatternsPath}");
+
+        // Every request the bottle sends, whole (URL, every header, the body), goes to the scanner
+        // before it is forwarded. If the scanner cannot answer, the request fails: never unscanned.
+        Line(conf, "icap_enable on");
+        Line(conf, $"icap_service credential_scan reqmod_precache {ScannerUrl} bypass=off");
+        Line(conf, "icap_preview_enable off");
+        Line(conf, "icap_persistent_connections on");
+        Line(conf, "icap_service_failure_limit -1");
+        Line(conf, "icap_send_client_ip off");
 
         Line(conf, $"acl from_bottle src {placement.BottleSubnet}");
         ListAcl(conf, "to_forbidden dst", placement.ForbiddenNetworks);
@@ -96,27 +127,46 @@ public static class SquidConfig
             Line(conf, $"acl host_alias dstdomain -n {placement.HostAlias}");
         }
 
-        Line(conf, "acl credential external credential_scan");
+        ListAcl(conf, "to_private dst", PrivateRanges);
+        var privateAllowed = policy.Networks.Select(rule => rule.Host).Concat(placement.PrivateNetworks).Distinct(StringComparer.Ordinal).ToList();
+        if (privateAllowed.Count > 0)
+        {
+            ListAcl(conf, "private_allowed dst", privateAllowed);
+        }
+
+        Line(conf, $"acl tls_ports port {string.Join(' ', policy.TlsPorts.Select(p => p.ToString(CultureInfo.InvariantCulture)))}");
+        Line(conf, "acl web_proto proto HTTP HTTPS");
+        Line(conf, "acl CONNECT method CONNECT");
         var allowlisted = RuleAcls(conf, "allow", policy.Allowed);
         var exempt = RuleAcls(conf, "exempt", policy.ScanExempt);
 
+        Line(conf, exempt is null ? "adaptation_access credential_scan allow all" : $"adaptation_access credential_scan deny {exempt}");
+        if (exempt is not null)
+        {
+            Line(conf, "adaptation_access credential_scan allow all");
+        }
+
         Line(conf, "http_access deny !from_bottle");
+        Line(conf, "http_access deny manager");
         if (allowlisted is null)
         {
             Line(conf, "http_access deny all");
             return conf.ToString();
         }
 
-        // The credential check comes first so that a credential is reported as one even on its way
-        // to a host that is not allowlisted (where it is refused anyway).
-        Line(conf, exempt is null ? "http_access deny credential" : $"http_access deny !{exempt} credential");
+        // A tunnel goes only to TLS ports (a plain-HTTP port inside a tunnel would pass unscanned),
+        // and only http and https are spoken (Squid would gateway ftp:// or whois:// otherwise).
+        Line(conf, "http_access deny CONNECT !tls_ports");
+        Line(conf, "http_access deny !CONNECT !web_proto");
         Line(conf, $"http_access deny !{allowlisted}");
         Line(conf, "http_access deny to_forbidden");
         if (placement.HostAddresses.Count > 0)
         {
             Line(conf, "http_access deny to_host !host_alias");
+            Line(conf, "http_access allow to_host host_alias");
         }
 
+        Line(conf, privateAllowed.Count > 0 ? "http_access deny to_private !private_allowed" : "http_access deny to_private");
         Line(conf, $"http_access allow {allowlisted}");
         Line(conf, "http_access deny all");
         return conf.ToString();
@@ -158,9 +208,9 @@ public static class SquidConfig
     /// because Squid's ".github.com" would also admit github.com itself, which "*.github.com" does not.
     /// </summary>
     private static string HostMatcher(EgressRule rule) =>
-        rule.IsWildcard
-            ? $"dstdom_regex -n -i \\.{Regex.Escape(rule.Host[2..])}$"
-            : $"dstdomain -n {rule.Host}";
+        rule.Network is not null ? $"dst {rule.Host}"
+        : rule.IsWildcard ? $"dstdom_regex -n -i \\.{Regex.Escape(rule.Host[2..])}$"
+        : $"dstdomain -n {rule.Host}";
 
     /// <summary>A long list over several lines (Squid appends them): its configuration lines are length-limited.</summary>
     private static void ListAcl(StringBuilder conf, string nameAndType, IReadOnlyList<string> values)

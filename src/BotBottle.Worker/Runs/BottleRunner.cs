@@ -110,7 +110,12 @@ public sealed partial class BottleRunner(
             instance = await StartAsync(bottle, jobId, cancellationToken);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.Value.RunTimeout);
-            var outcome = await backend.ExecAsync(bottle.Slug, command, new OutputEvents(this, bottle.Slug, jobId), timeout.Token);
+            ExecOutcome outcome;
+            await using (var output = new OutputEventPump((text, data) => PublishAsync(BottleEventKind.Output, bottle.Slug, jobId, text, data), options.Value.Output))
+            {
+                outcome = await backend.ExecAsync(bottle.Slug, command, output, timeout.Token);
+            }
+
             var result = harness.ParseOutput(outcome.StandardOutput, outcome.ExitCode);
             LogRunFinished(logger, bottle.Slug, result.SessionId, result.ExitCode);
             return new RunOutcome(bottle.Slug, result);
@@ -205,14 +210,6 @@ public sealed partial class BottleRunner(
 
     private Task PublishAsync(BottleEventKind kind, string? slug, string jobId, string message, IReadOnlyDictionary<string, string>? data = null) =>
         events.PublishAsync(new BottleEvent(kind, slug, jobId, clock.GetUtcNow(), message, data));
-
-    /// <summary>Each output line becomes an event; publishing is fire-and-forget so a slow Redis never stalls the agent.</summary>
-    private sealed class OutputEvents(BottleRunner runner, string slug, string jobId) : IProgress<OutputLine>
-    {
-        public void Report(OutputLine value) =>
-            _ = runner.PublishAsync(BottleEventKind.Output, slug, jobId, value.Text,
-                new Dictionary<string, string>(StringComparer.Ordinal) { ["stream"] = value.Stream == OutputChannel.StandardError ? "stderr" : "stdout" });
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bottle {Slug} run finished: session {SessionId}, exit code {ExitCode}")]
     private static partial void LogRunFinished(ILogger logger, string slug, string? sessionId, int exitCode);

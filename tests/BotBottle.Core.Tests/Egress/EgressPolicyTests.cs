@@ -72,14 +72,27 @@ public sealed class EgressPolicyTests
     }
 
     [Theory]
-    [InlineData("evil.example.com", 443, null, EgressDenialReason.NotAllowlisted)]
-    [InlineData("pypi.org", 443, null, EgressDenialReason.ForbiddenAddress)]
-    [InlineData("pypi.org", 443, "github-token", EgressDenialReason.Credential)]
-    public void Denials_are_classified_from_what_the_proxy_logged(string host, int port, string? credential, EgressDenialReason expected)
+    [InlineData("GET", "evil.example.com", 443, null, EgressDenialReason.NotAllowlisted)]
+    [InlineData("GET", "pypi.org", 443, null, EgressDenialReason.ForbiddenAddress)]
+    [InlineData("GET", "pypi.org", 443, "github-token", EgressDenialReason.Credential)]
+    [InlineData("CONNECT", "pypi.org", 8080, null, EgressDenialReason.TunnelPort)]
+    [InlineData("CONNECT", "pypi.org", 443, null, EgressDenialReason.ForbiddenAddress)]
+    [InlineData("POST", "pypi.org", 80, "body-too-large", EgressDenialReason.Unscannable)]
+    public void Denials_are_classified_from_what_the_proxy_logged(string method, string host, int port, string? verdict, EgressDenialReason expected)
     {
         var policy = EgressPolicy.For(Agent(Harness.Claude, "pypi.org"), [], []);
 
-        Assert.Equal(expected, policy.ClassifyDenial(host, port, credential));
+        Assert.Equal(expected, policy.ClassifyDenial(host, port, verdict, method));
+    }
+
+    [Fact]
+    public void Tunnels_may_go_to_443_the_agents_tls_ports_and_the_harness_api_port()
+    {
+        var agent = Agent(Harness.Claude, "pypi.org") with { TlsPorts = [443, 6443] };
+
+        var policy = EgressPolicy.For(agent, [EgressRule.Parse("model.test:8443")], []);
+
+        Assert.Equal([443, 6443, 8443], policy.TlsPorts);
     }
 
     [Fact]

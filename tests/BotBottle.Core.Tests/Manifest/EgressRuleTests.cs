@@ -82,6 +82,34 @@ public sealed class EgressRuleTests
         Assert.Contains(reason, error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("10.0.5.7", "10.0.5.7", 80, true)]
+    [InlineData("10.0.5.7:8080", "10.0.5.7", 8080, true)]
+    [InlineData("10.0.5.7:8080", "10.0.5.7", 80, false)]
+    [InlineData("10.0.5.0/24", "10.0.5.200", 443, true)]
+    [InlineData("10.0.5.0/24", "10.0.6.1", 443, false)]
+    [InlineData("10.0.5.0/24", "git.corp", 443, false)]
+    [InlineData("fd00::/8", "fd12::1", 443, true)]
+    [InlineData("fd00::/8", "fe80::1", 443, false)]
+    public void An_address_or_network_entry_matches_by_address(string entry, string host, int port, bool matches)
+    {
+        var rule = EgressRule.Parse(entry);
+
+        Assert.NotNull(rule.Network);
+        Assert.Equal(matches, rule.Matches(host, port));
+    }
+
+    [Theory]
+    [InlineData("10.0.5.1/24", "bits set past the prefix")]
+    [InlineData("10.0.0.0/33", "invalid prefix length")]
+    [InlineData("10.0.0.0/x", "invalid prefix length")]
+    [InlineData("10.0.0.1:99999", "invalid port")]
+    public void Malformed_networks_are_rejected_with_a_reason(string entry, string reason)
+    {
+        Assert.False(EgressRule.TryParse(entry, out _, out var error));
+        Assert.Contains(reason, error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Host_longer_than_253_characters_is_rejected()
     {

@@ -257,6 +257,49 @@ public sealed class ManifestLoaderTests
         Assert.Contains($"invalid process limit '{pids}'", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("", new[] { 443 })]
+    [InlineData("tlsPorts: [8443]", new[] { 443, 8443 })]
+    [InlineData("tlsPorts: [443, 6443, 6443]", new[] { 443, 6443 })]
+    public void Tunnels_go_to_443_and_the_listed_tls_ports(string line, int[] expected)
+    {
+        var agent = Parse($$"""
+            agents:
+              a:
+                image: img
+                harness: claude
+                {{line}}
+            """).GetAgent("a");
+
+        Assert.Equal(expected, agent.TlsPorts);
+    }
+
+    [Theory]
+    [InlineData("[http]")]
+    [InlineData("[0]")]
+    [InlineData("[70000]")]
+    public void A_tls_port_that_is_not_a_port_is_rejected(string ports)
+    {
+        var error = Rejects($$"""
+            agents:
+              a: { image: img, harness: claude, tlsPorts: {{ports}} }
+            """);
+
+        Assert.Contains("agents.a.tlsPorts:", error.Message, StringComparison.Ordinal);
+        Assert.Contains("is not a port; ports are 1-65535", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_egress_entry_may_name_a_private_address_or_network()
+    {
+        var agent = Parse("""
+            agents:
+              a: { image: img, harness: claude, egress: [git.corp, 10.0.5.0/24, "192.168.1.10:3000"] }
+            """).GetAgent("a");
+
+        Assert.Equal(["10.0.5.0/24", "192.168.1.10:3000"], agent.Egress.Where(r => r.Network is not null).Select(r => r.ToString()));
+    }
+
     [Fact]
     public void Bad_egress_entry_is_rejected_with_its_position()
     {
@@ -299,7 +342,7 @@ public sealed class ManifestLoaderTests
 
         Assert.Equal(5, error.Line);
         Assert.Equal(5, error.Column);
-        Assert.Contains("unknown key 'memory' in agents.a; expected one of: image, harness, prompt, egress, env, limits, model", error.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown key 'memory' in agents.a; expected one of: image, harness, prompt, egress, tlsPorts, env, limits, model", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

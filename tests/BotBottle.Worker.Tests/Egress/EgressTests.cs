@@ -12,7 +12,8 @@ namespace BotBottle.Worker.Tests.Egress;
 /// HTTP_PROXY it is given) and directly. The stand-in internet is a busybox httpd on the sidecars'
 /// outside network.
 /// </summary>
-public sealed class EgressTests(EgressWorld world) : IClassFixture<EgressWorld>
+[Collection(EgressScene.Name)]
+public sealed class EgressTests(EgressWorld world)
 {
     private const string FakeAnthropicKey = "sk-ant-api03-Zm9yLXRlc3RzLW9ubHktbm90LWEtcmVhbC1rZXk";
 
@@ -44,13 +45,31 @@ public sealed class EgressTests(EgressWorld world) : IClassFixture<EgressWorld>
     }
 
     [Fact]
-    public async Task Https_tunnel_goes_only_to_allowlisted_hosts()
+    public async Task Tunnels_go_only_to_tls_ports_of_allowlisted_hosts_and_only_http_and_https_are_spoken()
     {
-        var allowed = await RequestAsync("CONNECT", "allowed.botbottle.test:8080", "allowed.botbottle.test:8080");
-        var refused = await RequestAsync("CONNECT", "evil.example.com:443", "evil.example.com:443");
+        // A tunnel to a plain-HTTP port would carry requests the scanner never sees.
+        var plainPort = await RequestAsync("CONNECT", "allowed.botbottle.test:8080", "allowed.botbottle.test:8080");
+        var notAllowlisted = await RequestAsync("CONNECT", "evil.example.com:443", "evil.example.com:443");
+        var whois = await RequestAsync("GET", "whois://allowed.botbottle.test:8080/", "allowed.botbottle.test:8080");
+        var ftp = await RequestAsync("GET", "ftp://allowed.botbottle.test:8080/", "allowed.botbottle.test:8080");
 
-        Assert.StartsWith("HTTP/1.1 200", allowed, StringComparison.Ordinal);
-        Assert.StartsWith("HTTP/1.1 403", refused, StringComparison.Ordinal);
+        Assert.All([plainPort, notAllowlisted, whois, ftp], r => Assert.StartsWith("HTTP/1.1 403", r, StringComparison.Ordinal));
+        var denial = await EventuallyAsync(() => world.Events.All.FirstOrDefault(e =>
+            e.Kind == BottleEventKind.EgressDenied && e.Slug == world.Probe.Slug && e.Data?.GetValueOrDefault("reason") == "tunnel-port"));
+        Assert.Equal("denied CONNECT allowed.botbottle.test:8080: tunnels go only to TLS ports (443 and the agent's tlsPorts)", denial.Message);
+    }
+
+    [Fact]
+    public async Task An_allowlisted_name_in_private_address_space_is_refused_unless_that_address_is_opened()
+    {
+        var intranet = await GetAsync("http://intranet.botbottle.test:8080/");
+        var opened = await GetAsync("http://allowed.botbottle.test:8080/");
+
+        Assert.StartsWith("HTTP/1.1 403", intranet, StringComparison.Ordinal);
+        Assert.StartsWith("HTTP/1.1 200", opened, StringComparison.Ordinal);
+        var denial = await EventuallyAsync(() => world.Events.All.FirstOrDefault(e =>
+            e.Kind == BottleEventKind.EgressDenied && e.Slug == world.Probe.Slug && e.Data?.GetValueOrDefault("host") == "intranet.botbottle.test"));
+        Assert.Equal("forbidden-address", denial.Data!["reason"]);
     }
 
     [Fact]
@@ -127,7 +146,7 @@ public sealed class EgressTests(EgressWorld world) : IClassFixture<EgressWorld>
         var before = await world.Bottles.Docker.Containers.InspectContainerAsync(container);
         Assert.StartsWith("HTTP/1.1 403", await GetAsync("http://late.botbottle.test:8080/"), StringComparison.Ordinal);
 
-        await File.WriteAllTextAsync(world.Bottles.ManifestPath, EgressWorld.Manifest("late.botbottle.test:8080"));
+        await File.WriteAllTextAsync(world.Bottles.ManifestPath, world.Manifest("late.botbottle.test:8080"));
         await world.Reloader.ReloadAllAsync(default);
 
         var response = await EventuallyAsync(async () =>
@@ -144,33 +163,6 @@ public sealed class EgressTests(EgressWorld world) : IClassFixture<EgressWorld>
         Assert.StartsWith("HTTP/1.1 403", await GetAsync($"http://late.botbottle.test:8080/?k={lastPattern}"), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Proxy_scanner_recognises_every_credential_kind_and_passes_ordinary_text()
-    {
-        // Squid hands the scanner URL-encoded fields, one request per line; this is that input.
-        var lines = CredentialSamples.All.Select(s => s.Text).Concat(CredentialSamples.Ordinary).Select(Uri.EscapeDataString);
-        var script = $"printf '%s\\n' {string.Join(' ', lines.Select(l => $"'{l}'"))} | /usr/local/bin/botbottle-secret-scan {SquidConfig.PatternsPath}";
-
-        var answers = (await SidecarExecAsync(script)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-
-        var expected = CredentialSamples.All.Select(s => $"OK log={s.Kind}").Concat(CredentialSamples.Ordinary.Select(_ => "ERR"));
-        Assert.Equal(expected, answers);
-    }
-
-    private async Task<string> SidecarExecAsync(string script)
-    {
-        var docker = world.Bottles.Docker;
-        var exec = await docker.Exec.ExecCreateContainerAsync(EgressSidecars.ContainerName(world.Probe.Slug), new Docker.DotNet.Models.ContainerExecCreateParameters
-        {
-            Cmd = ["bash", "-c", script],
-            AttachStdout = true,
-            AttachStderr = true,
-        });
-        using var stream = await docker.Exec.StartAndAttachContainerExecAsync(exec.ID, tty: false);
-        var (stdout, _) = await stream.ReadOutputToEndAsync(default);
-        return stdout;
-    }
-
     private Task<string> GetAsync(string url, string headers = "") =>
         RequestAsync("GET", url, new Uri(url).Authority, headers);
 
@@ -184,25 +176,7 @@ public sealed class EgressTests(EgressWorld world) : IClassFixture<EgressWorld>
     private Task<ExecOutcome> ExecAsync(PreparedBottle bottle, string script) =>
         world.Bottles.Backend.ExecAsync(bottle.Slug, ["bash", "-c", script], null, default);
 
-    private static Task<T> EventuallyAsync<T>(Func<T?> probe) where T : class =>
-        EventuallyAsync(() => Task.FromResult(probe()));
+    private static Task<T> EventuallyAsync<T>(Func<T?> probe) where T : class => EgressWaits.EventuallyAsync(probe);
 
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe) where T : class
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
-        {
-            if (await probe() is { } found)
-            {
-                return found;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException("the expected egress outcome did not arrive within 20 s");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private static Task<T> EventuallyAsync<T>(Func<Task<T?>> probe) where T : class => EgressWaits.EventuallyAsync(probe);
 }

@@ -12,22 +12,27 @@ namespace BotBottle.Worker.Tests.Egress;
 /// <summary>
 /// One egress scene shared by the egress tests: a stand-in "internet" (busybox httpd answering as
 /// allowed.botbottle.test, other.botbottle.test and late.botbottle.test on a network of its own,
-/// which the sidecars use as their outside network), two running bottles, a real Redis and the
-/// Worker's egress monitor following the sidecars' logs.
+/// which the sidecars use as their outside network, and opened to bottles as a private address),
+/// an "intranet" host on the same network that is not opened, a listener on the host that records
+/// every request it receives (reached through the host alias), two running bottles, a real Redis
+/// and the Worker's egress monitor following the sidecars' logs.
 /// </summary>
 public sealed class EgressWorld : IAsyncLifetime
 {
     public const string OutsideNetwork = "botbottle-egress-tests";
     public const string InternetContainer = "botbottle-egress-tests-internet";
+    public const string IntranetContainer = "botbottle-egress-tests-intranet";
     public const int InternetPort = 8080;
     public const string Page = "hello from the allowlisted host";
+    public const string HostAlias = "host.botbottle.internal";
 
-    public static string Manifest(params string[] extraEgress) => $$"""
+    /// <summary>The probe's manifest: the stand-in hosts, the recording listener, and <paramref name="extraEgress"/>.</summary>
+    public string Manifest(params string[] extraEgress) => $$"""
         agents:
           probe:
             image: {{TestImages.AgentBase}}
             harness: claude
-            egress: [allowed.botbottle.test:{{InternetPort}}{{string.Concat(extraEgress.Select(e => ", " + e))}}]
+            egress: [allowed.botbottle.test:{{InternetPort}}, intranet.botbottle.test:{{InternetPort}}, {{HostAlias}}:{{Recorder?.Port ?? 1}}{{string.Concat(extraEgress.Select(e => ", " + e))}}]
           neighbour:
             image: {{TestImages.AgentBase}}
             harness: claude
@@ -35,11 +40,21 @@ public sealed class EgressWorld : IAsyncLifetime
 
     private EgressMonitor? _monitor;
 
-    public BottleHarness Bottles { get; } = new(Manifest());
+    public BottleHarness Bottles { get; } = new("agents: {}");
+
+    /// <summary>Receives what the proxy lets through to the recording host, whole.</summary>
+    public RecordingHttpServer Recorder { get; private set; } = null!;
+
+    /// <summary>The recording host as a bottle addresses it.</summary>
+    public string RecorderAuthority => $"{HostAlias}:{Recorder.Port}";
+
+    public string IntranetAddress { get; private set; } = "";
 
     public RedisServer Redis { get; } = new();
 
     private StandInServer Internet => new(Bottles.Docker, OutsideNetwork, InternetContainer);
+
+    private StandInServer Intranet => new(Bottles.Docker, OutsideNetwork, IntranetContainer);
 
     public RecordingEvents Events { get; } = new();
 
@@ -58,6 +73,8 @@ public sealed class EgressWorld : IAsyncLifetime
         Bottles.Egress.OutsideNetwork = OutsideNetwork;
         Bottles.Egress.MonitorInterval = TimeSpan.FromMilliseconds(200);
         await Redis.InitializeAsync();
+        Recorder = await RecordingHttpServer.StartAsync(System.Net.IPAddress.Any);
+        await File.WriteAllTextAsync(Bottles.ManifestPath, Manifest());
         await StartInternetAsync();
         Probe = await LaunchAsync("probe");
         Neighbour = await LaunchAsync("neighbour");
@@ -78,6 +95,8 @@ public sealed class EgressWorld : IAsyncLifetime
         }
 
         await Internet.RemoveAsync();
+        await Intranet.RemoveAsync();
+        await Recorder.DisposeAsync();
         await Bottles.DisposeAsync();
         await Redis.DisposeAsync();
     }
@@ -105,5 +124,12 @@ public sealed class EgressWorld : IAsyncLifetime
             ["allowed.botbottle.test", "other.botbottle.test", "late.botbottle.test"]);
         InternetAddress = endpoint.IPAddress;
         OutsideGateway = endpoint.Gateway;
+        // The stand-in internet sits in private address space, as the intranet does: only the
+        // former is opened to bottles, the way an operator opens an internal server.
+        Bottles.Egress.PrivateNetworks.Add(InternetAddress);
+        IntranetAddress = (await Intranet.StartAsync(
+            TestImages.TestHttpd,
+            ["sh", "-c", $"echo 'intranet' > /www/index.html && exec httpd -f -p {InternetPort} -h /www"],
+            ["intranet.botbottle.test"])).IPAddress;
     }
 }

@@ -29,7 +29,7 @@ public sealed class SquidConfigTests
     {
         var conf = Lines(SquidConfig.Render(EgressPolicy.DenyAll, Placement));
 
-        Assert.Equal(["http_access deny !from_bottle", "http_access deny all"], conf.Where(l => l.StartsWith("http_access", StringComparison.Ordinal)));
+        Assert.Equal(["http_access deny !from_bottle", "http_access deny manager", "http_access deny all"], conf.Where(l => l.StartsWith("http_access", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class SquidConfigTests
     }
 
     [Fact]
-    public void Credentials_then_the_allowlist_then_forbidden_addresses_are_checked_before_anything_is_allowed()
+    public void Tunnel_ports_and_schemes_then_the_allowlist_then_forbidden_and_private_addresses_are_checked_before_anything_is_allowed()
     {
         var conf = Lines(SquidConfig.Render(Policy(["pypi.org", "api.anthropic.com:443"], ["api.anthropic.com:443"]), Placement));
 
@@ -53,13 +53,37 @@ public sealed class SquidConfigTests
         Assert.Equal(
         [
             "http_access deny !from_bottle",
-            "http_access deny !exempted credential",
+            "http_access deny manager",
+            "http_access deny CONNECT !tls_ports",
+            "http_access deny !CONNECT !web_proto",
             "http_access deny !allowed",
             "http_access deny to_forbidden",
             "http_access deny to_host !host_alias",
+            "http_access allow to_host host_alias",
+            "http_access deny to_private",
             "http_access allow allowed",
             "http_access deny all",
         ], rules);
+    }
+
+    [Fact]
+    public void Every_request_but_those_to_the_harness_api_goes_to_the_scanner_and_fails_when_it_cannot_answer()
+    {
+        var conf = Lines(SquidConfig.Render(Policy(["pypi.org", "api.anthropic.com:443"], ["api.anthropic.com:443"]), Placement));
+
+        Assert.Contains($"icap_service credential_scan reqmod_precache {SquidConfig.ScannerUrl} bypass=off", conf);
+        Assert.Equal(["adaptation_access credential_scan deny exempted", "adaptation_access credential_scan allow all"],
+            conf.Where(l => l.StartsWith("adaptation_access", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void An_address_or_network_entry_is_matched_by_address_and_opens_that_private_space_only()
+    {
+        var conf = Lines(SquidConfig.Render(Policy(["git.corp", "10.0.5.0/24"]), Placement with { PrivateNetworks = ["192.168.7.7"] }));
+
+        Assert.Contains("acl allow_1_host dst 10.0.5.0/24", conf);
+        Assert.Contains("acl private_allowed dst 10.0.5.0/24 192.168.7.7", conf);
+        Assert.Contains("http_access deny to_private !private_allowed", conf);
     }
 
     [Fact]
@@ -72,14 +96,6 @@ public sealed class SquidConfigTests
         Assert.DoesNotContain("%>ru", format, StringComparison.Ordinal);
         Assert.DoesNotContain("%>h", format, StringComparison.Ordinal);
         Assert.Contains("%>rd %>rP", format, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Every_scanned_header_is_handed_to_the_scanner()
-    {
-        var scan = Lines(SquidConfig.Render(Policy(["pypi.org"]), Placement)).Single(l => l.StartsWith("external_acl_type", StringComparison.Ordinal));
-
-        Assert.All(CredentialPatterns.ScannedHeaders, header => Assert.Contains($"%>ha{{{header}}}", scan, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -104,6 +120,15 @@ public sealed class SquidConfigTests
         Assert.Equal(("GET", "allowed.botbottle.test", 8080), (entry.Method, entry.Host, entry.Port));
         Assert.Equal("anthropic-api-key", entry.Credential);
         Assert.Equal(1795630739196, entry.UnixMilliseconds);
+    }
+
+    [Fact]
+    public void A_request_the_scanner_refused_is_a_denial_though_squid_served_its_answer()
+    {
+        var entry = SquidAccessLog.TryParse("BOTBOTTLE 1795630739.196 TCP_MISS/403 POST allowed.botbottle.test 8080 github-token");
+
+        Assert.True(entry!.IsDenied);
+        Assert.Equal("github-token", entry.Credential);
     }
 
     [Fact]

@@ -30,6 +30,7 @@ public sealed class TlsInspectionWorld : IAsyncLifetime
             image: {{TestImages.AgentClaude}}
             harness: claude
             egress: [secure.botbottle.test:8443]
+            tlsPorts: [8443]
         """);
 
     public RedisServer Redis { get; } = new();
@@ -51,7 +52,8 @@ public sealed class TlsInspectionWorld : IAsyncLifetime
         Bottles.Egress.OutsideNetwork = OutsideNetwork;
         Bottles.Egress.MonitorInterval = TimeSpan.FromMilliseconds(200);
         await Redis.InitializeAsync();
-        await StartServerAsync(serverCertificate, serverKey);
+        // The stand-in server sits in private address space; open exactly its address.
+        Bottles.Egress.PrivateNetworks.Add((await StartServerAsync(serverCertificate, serverKey)).IPAddress);
 
         var spec = new BottleSpec(Bottles.Manifest, "probe", false, "/home/operator/project", "test", "", "");
         Probe = await Bottles.Backend.PrepareAsync(spec, WorkspaceSource.Empty, default);
@@ -133,10 +135,13 @@ public sealed class TlsInspectionTests(TlsInspectionWorld world) : IClassFixture
         Assert.StartsWith("BotBottle egress inspection CA", response.GetProperty("issuer").GetString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task An_api_key_inside_tls_is_blocked_and_reported()
+    [Theory]
+    [InlineData("X-Api-Key: sk-ant-api03-Zm9yLXRlc3RzLW9ubHktbm90LWEtcmVhbC1rZXk")]
+    [InlineData("X-Foo: ghp_abcdefghijklmnopqrstuvwxyz0123456789")]
+    [InlineData("Authorization: Basic eC1hY2Nlc3MtdG9rZW46Z2hwX2FiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6MDEyMzQ1Njc4OQ==")]
+    public async Task A_credential_inside_tls_is_blocked_and_reported(string header)
     {
-        var response = await GetAsync("X-Api-Key: sk-ant-api03-Zm9yLXRlc3RzLW9ubHktbm90LWEtcmVhbC1rZXk");
+        var response = await GetAsync(header);
 
         Assert.StartsWith("HTTP/1.1 403", response.GetProperty("status").GetString(), StringComparison.Ordinal);
         var deadline = DateTime.UtcNow.AddSeconds(20);

@@ -4,8 +4,11 @@ using Docker.DotNet.Models;
 
 namespace BotBottle.Worker.Bottles.Docker;
 
-/// <summary>Commands run in a bottle as its agent user in its workspace, their output streamed line by line.</summary>
-internal sealed class BottleCommands(IDockerClient docker)
+/// <summary>
+/// Commands run in a bottle as its agent user in its workspace, their output streamed line by line
+/// and written in full to a log file of the bottle's, within <see cref="OutputLimitOptions"/>.
+/// </summary>
+internal sealed class BottleCommands(IDockerClient docker, RunLogs logs, OutputLimitOptions limits)
 {
     public async Task<ExecOutcome> ExecAsync(string slug, IReadOnlyList<string> command, IProgress<OutputLine>? output, CancellationToken cancellationToken)
     {
@@ -14,7 +17,8 @@ internal sealed class BottleCommands(IDockerClient docker)
         try
         {
             using var stream = await docker.Exec.StartAndAttachContainerExecAsync(exec.ID, tty: false, cancellationToken);
-            var (stdout, stderr) = await ExecOutputReader.ReadAsync(stream, output, cancellationToken);
+            await using var log = logs.Create(slug);
+            var (stdout, stderr) = await ExecOutputReader.ReadAsync(stream, output, limits, log, cancellationToken);
             var inspect = await docker.Exec.InspectContainerExecAsync(exec.ID, cancellationToken);
             return new ExecOutcome((int)inspect.ExitCode, stdout, stderr);
         }

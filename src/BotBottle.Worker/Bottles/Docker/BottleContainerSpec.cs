@@ -13,11 +13,13 @@ namespace BotBottle.Worker.Bottles.Docker;
 /// </summary>
 public static class BottleContainerSpec
 {
+    /// <param name="disk">Where the bottle's disk is mounted on the host (its home), or null when the Worker cannot mount disks.</param>
     public static CreateContainerParameters Create(
         PreparedBottle bottle,
         BottleNetwork network,
         string proxyUrl,
-        BottleOptions options)
+        BottleOptions options,
+        string? disk)
     {
         ArgumentNullException.ThrowIfNull(bottle);
         ArgumentNullException.ThrowIfNull(options);
@@ -43,8 +45,21 @@ public static class BottleContainerSpec
                 MemorySwap = agent.Limits.MemoryBytes ?? 0,
                 NanoCPUs = agent.Limits.Cpus is { } cpus ? (long)(cpus * 1_000_000_000) : 0,
                 PidsLimit = agent.Limits.Pids,
+                // An init as PID 1 reaps what the agent leaves behind: without it, orphans of a fork
+                // storm stay zombies, hold the pids limit, and the bottle can never fork again.
+                Init = true,
+                // Nothing but the bottle's own disk (its home) and its /tmp is writable.
+                ReadonlyRootfs = disk is not null,
                 Binds = [],
-                Mounts = [],
+                Mounts = disk is null
+                    ? []
+                    : [new Mount { Type = "bind", Source = disk, Target = AgentPaths.Home }],
+                Tmpfs = new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["/tmp"] = Tmpfs(options),
+                    ["/var/tmp"] = Tmpfs(options),
+                },
+                LogConfig = Logs(options),
                 // IPv6 link-local addresses would reach the sidecar's and the bridge's interfaces
                 // around the IPv4 rules; the bottle needs none of it.
                 Sysctls = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -65,6 +80,27 @@ public static class BottleContainerSpec
             },
         };
     }
+
+    /// <summary>json-file logs rotated at a bounded size, for every container BotBottle starts.</summary>
+    public static LogConfig Logs(BottleOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new LogConfig
+        {
+            Type = "json-file",
+            Config = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["max-size"] = options.LogMaxSize,
+                ["max-file"] = options.LogMaxFiles.ToString(CultureInfo.InvariantCulture),
+            },
+        };
+    }
+
+    private static string Tmpfs(BottleOptions options) =>
+        string.Create(CultureInfo.InvariantCulture, $"rw,nosuid,nodev,size={TmpfsSize(options.TmpSize)},mode=1777");
+
+    private static long TmpfsSize(string text) =>
+        MemorySize.TryParse(text, out var bytes) && bytes > 0 ? bytes : throw new InvalidOperationException($"BotBottle:TmpSize is '{text}'; {MemorySize.Hint}");
 
     /// <summary>The bottle's environment before the proxy settings: the Worker's, the manifest's, then this launch's.</summary>
     public static Dictionary<string, string> MergedEnvironment(PreparedBottle bottle, BottleOptions options)

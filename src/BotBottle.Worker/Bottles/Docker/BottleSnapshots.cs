@@ -18,10 +18,14 @@ internal sealed class BottleSnapshots(IDockerClient docker, BottleStateStore sta
 {
     public const string WorkspaceDirName = "workspace";
 
-    /// <summary>Copies the workspace and the harnesses' state out of <paramref name="container"/> (a name or an id) into the bottle's state directory.</summary>
-    public async Task SnapshotAsync(string slug, string container, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies the workspace and the harnesses' state out of <paramref name="container"/> (a name or
+    /// an id) into the bottle's state directory, each at most <paramref name="maxBytes"/> (the
+    /// bottle's disk limit: a snapshot larger than what the bottle could hold is refused).
+    /// </summary>
+    public async Task SnapshotAsync(string slug, string container, long maxBytes, CancellationToken cancellationToken)
     {
-        await SnapshotDirectoryAsync(container, AgentPaths.Workspace, state.BottleDir(slug), WorkspaceDirName, cancellationToken);
+        await SnapshotDirectoryAsync(container, AgentPaths.Workspace, state.BottleDir(slug), WorkspaceDirName, maxBytes, cancellationToken);
         foreach (var harnessState in HarnessStateDirectories())
         {
             var parent = Path.GetDirectoryName(harnessState) ?? "";
@@ -30,6 +34,7 @@ internal sealed class BottleSnapshots(IDockerClient docker, BottleStateStore sta
                 $"{AgentPaths.Home}/{harnessState}",
                 Path.Combine(state.TranscriptDir(slug), parent),
                 Path.GetFileName(harnessState),
+                maxBytes,
                 cancellationToken);
         }
     }
@@ -58,10 +63,27 @@ internal sealed class BottleSnapshots(IDockerClient docker, BottleStateStore sta
         return builder.Finish();
     }
 
+    private static async Task CopyAtMostAsync(Stream source, Stream target, long limit, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[81920];
+        long copied = 0;
+        int read;
+        while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            copied += read;
+            if (copied > limit)
+            {
+                throw new InvalidOperationException($"the snapshot archive is larger than {limit} bytes; the previous snapshot is kept");
+            }
+
+            await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
+    }
+
     private static IEnumerable<string> HarnessStateDirectories() =>
         Enum.GetValues<Harness>().Select(h => HarnessCatalog.For(h).StateDirectory).Distinct(StringComparer.Ordinal);
 
-    private async Task SnapshotDirectoryAsync(string container, string containerPath, string hostParent, string name, CancellationToken cancellationToken)
+    private async Task SnapshotDirectoryAsync(string container, string containerPath, string hostParent, string name, long maxBytes, CancellationToken cancellationToken)
     {
         GetArchiveFromContainerResponse archive;
         try
@@ -85,11 +107,20 @@ internal sealed class BottleSnapshots(IDockerClient docker, BottleStateStore sta
         {
             await using (archive.Stream)
             {
-                await archive.Stream.CopyToAsync(local, cancellationToken);
+                // Tar adds a header per entry; twice the data and a margin bounds what is read.
+                await CopyAtMostAsync(archive.Stream, local, (maxBytes * 2) + (64L << 20), cancellationToken);
             }
 
             local.Position = 0;
-            await TarArchives.ExtractAsync(local, staging, cancellationToken);
+            try
+            {
+                await TarArchives.ExtractAsync(local, staging, maxBytes, cancellationToken);
+            }
+            catch
+            {
+                Directory.Delete(staging, recursive: true);
+                throw;
+            }
         }
 
         var target = Path.Combine(hostParent, name);

@@ -37,7 +37,8 @@ public sealed partial class DockerBottleBackend(
     private readonly BottleNetworks _networks = new(docker, options.Value, logger, sidecars.StartStandbyAsync, sidecars.RemoveStandbyOnAsync);
     private readonly BottleSnapshots _snapshots = new(docker, state);
     private readonly BottleInventory _inventory = new(docker, state, logger);
-    private readonly BottleCommands _commands = new(docker);
+    private readonly BottleCommands _commands = new(docker, new RunLogs(state, options.Value.Output, clock), options.Value.Output);
+    private readonly BottleDisks _disks = new(options.Value.StateRoot, logger);
 
     public string Name => DockerNames.Backend;
 
@@ -50,8 +51,11 @@ public sealed partial class DockerBottleBackend(
     /// Removes what processes on this machine that died left behind: bottles that existed only for
     /// a run, proxies without a bottle, spare networks and their standby proxies.
     /// </summary>
-    public Task SweepOrphansAsync(CancellationToken cancellationToken) =>
-        new OrphanSweeper(docker, _networks, ForgetRuntimeRecordOf, logger).SweepAsync(cancellationToken);
+    public async Task SweepOrphansAsync(CancellationToken cancellationToken)
+    {
+        await new OrphanSweeper(docker, _networks, ForgetRuntimeRecordOf, logger).SweepAsync(cancellationToken);
+        await _disks.SweepAsync(await _inventory.SlugsOnEngineAsync(cancellationToken), TimeSpan.FromMinutes(2), cancellationToken);
+    }
 
     /// <summary>Deletes the bottle's runtime record if it names <paramref name="container"/> (the bottle is down then).</summary>
     private bool ForgetRuntimeRecordOf(string slug, string container)
@@ -112,19 +116,37 @@ public sealed partial class DockerBottleBackend(
         }
     }
 
+    /// <summary>What a snapshot may hold at most: what the bottle's disk holds, or the largest disk this Worker grants.</summary>
+    private long SnapshotLimit(string? disk) =>
+        disk is not null && BottleDisks.SizeOf(disk) is { } size ? size : options.Value.Limits.ToPolicy().Maximums.DiskBytes!.Value;
+
+    /// <summary>The bottle's own disk of its agent's size, or null (and a warning) when this Worker cannot mount one.</summary>
+    private async Task<string?> DiskForAsync(PreparedBottle bottle, CancellationToken cancellationToken)
+    {
+        if (!BottleDisks.CanEnforce)
+        {
+            LogNoDiskLimit(logger, bottle.Slug);
+            return null;
+        }
+
+        return await _disks.CreateAsync(bottle.Slug, bottle.Agent.Limits.DiskBytes ?? LimitPolicy.Standard.Defaults.DiskBytes!.Value, cancellationToken);
+    }
+
     private async Task<string> LaunchOnAsync(PreparedBottle bottle, BottleNetwork network, CancellationToken cancellationToken)
     {
         bottle = TrustingTheInspectionCa(bottle);
         var environment = BottleContainerSpec.MergedEnvironment(bottle, options.Value);
         EgressRule[] apis = [EgressPolicy.HarnessApi(bottle.Agent.Harness, environment)];
         var policy = EgressPolicy.For(bottle.Agent, apis, bottle.ExtraEgress);
-        // The proxy starts while the bottle is created: both only need the network.
+        // The proxy starts while the bottle's disk is made and the bottle created: they only need the network.
         var proxy = sidecars.StartAsync(bottle.Slug, network, policy, cancellationToken);
+        string? disk = null;
         CreateContainerResponse container;
         try
         {
+            disk = await DiskForAsync(bottle, cancellationToken);
             container = await docker.Containers.CreateContainerAsync(
-                BottleContainerSpec.Create(bottle, network, sidecars.ProxyUrl(network), options.Value), cancellationToken);
+                BottleContainerSpec.Create(bottle, network, sidecars.ProxyUrl(network), options.Value, disk), cancellationToken);
         }
         catch
         {
@@ -132,13 +154,18 @@ public sealed partial class DockerBottleBackend(
             await Task.WhenAny(proxy);
             await sidecars.RemoveAsync(bottle.Slug, CancellationToken.None);
             await _networks.DeleteAsync(network.Name, CancellationToken.None);
+            if (disk is not null)
+            {
+                await _disks.ReleaseAsync(disk, CancellationToken.None);
+            }
+
             throw;
         }
 
         string proxyId;
-        // Recorded before anything else can fail, so teardown always finds the network.
+        // Recorded before anything else can fail, so teardown always finds the network and the disk.
         new RuntimeRecord(container.ID, network.Name, bottle.Agent.Image, BottleServices.Of(bottle.Agent), network.Subnet,
-            [.. apis.Select(r => r.ToString())], [.. bottle.ExtraEgress.Select(r => r.ToString())]).Write(bottle.StateDirectory);
+            [.. apis.Select(r => r.ToString())], [.. bottle.ExtraEgress.Select(r => r.ToString())], disk).Write(bottle.StateDirectory);
 
         try
         {
@@ -156,12 +183,11 @@ public sealed partial class DockerBottleBackend(
             // A bottle without its proxy (or half started) must not stay up: remove all of it.
             await Task.WhenAny(proxy);
             await RemoveContainerAndNetworkAsync(bottle.Slug, CancellationToken.None);
-            RuntimeRecord.Delete(bottle.StateDirectory);
             throw;
         }
 
         LogLaunched(logger, bottle.Slug, bottle.Agent.Key, BottleContainerSpec.Describe(bottle.Agent));
-        return new DockerInstance(container.ID, proxyId, network.Name).ToString();
+        return new DockerInstance(container.ID, proxyId, network.Name, disk).ToString();
     }
 
     public Task<IReadOnlyList<ActiveAgent>> EnumerateAsync(CancellationToken cancellationToken) => _inventory.EnumerateAsync(cancellationToken);
@@ -172,14 +198,15 @@ public sealed partial class DockerBottleBackend(
     public async Task SnapshotTranscriptAsync(string slug, CancellationToken cancellationToken)
     {
         var metadata = state.TryReadMetadata(slug) ?? throw new BottleNotFoundException(slug);
-        await _snapshots.SnapshotAsync(slug, DockerNames.Container(slug), cancellationToken);
+        await _snapshots.SnapshotAsync(slug, DockerNames.Container(slug), SnapshotLimit(RuntimeRecord.TryRead(state.BottleDir(slug))?.Disk), cancellationToken);
         LogSnapshotted(logger, slug, metadata.AgentName);
     }
 
     public async Task SnapshotInstanceAsync(string slug, string instance, CancellationToken cancellationToken)
     {
         var metadata = state.TryReadMetadata(slug) ?? throw new BottleNotFoundException(slug);
-        await _snapshots.SnapshotAsync(slug, DockerInstance.Parse(instance).Container, cancellationToken);
+        var launched = DockerInstance.Parse(instance);
+        await _snapshots.SnapshotAsync(slug, launched.Container, SnapshotLimit(launched.Disk), cancellationToken);
         LogSnapshotted(logger, slug, metadata.AgentName);
     }
 
@@ -197,6 +224,10 @@ public sealed partial class DockerBottleBackend(
         await RemoveContainerAsync(launched.Container, cancellationToken);
         await RemoveContainerAsync(launched.Proxy, cancellationToken);
         await _networks.DeleteAsync(launched.Network, cancellationToken);
+        if (launched.Disk is not null)
+        {
+            await _disks.ReleaseAsync(launched.Disk, cancellationToken);
+        }
 
         LogReleased(logger, slug, current);
         return current;
@@ -237,7 +268,8 @@ public sealed partial class DockerBottleBackend(
 
     private async Task<bool> RemoveContainerAndNetworkAsync(string slug, CancellationToken cancellationToken)
     {
-        var network = RuntimeRecord.TryRead(state.BottleDir(slug))?.Network is { Length: > 0 } recorded
+        var record = RuntimeRecord.TryRead(state.BottleDir(slug));
+        var network = record?.Network is { Length: > 0 } recorded
             ? recorded
             : await NetworkOfContainerAsync(slug, cancellationToken);
         if (Directory.Exists(state.BottleDir(slug)))
@@ -262,6 +294,11 @@ public sealed partial class DockerBottleBackend(
         if (network is not null)
         {
             await _networks.DeleteAsync(network, cancellationToken);
+        }
+
+        if (record?.Disk is { Length: > 0 } disk)
+        {
+            await _disks.ReleaseAsync(disk, cancellationToken);
         }
 
         return removed;
@@ -303,6 +340,9 @@ public sealed partial class DockerBottleBackend(
         var files = new Dictionary<string, string>(bottle.ExtraFiles, StringComparer.Ordinal) { [relative] = authority.Get().Certificate };
         return bottle with { ExtraEnvironment = environment, ExtraFiles = files };
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bottle {Slug} runs without a disk limit: mounting a disk needs a Worker running as root with mkfs.ext4 (its home shares the host's disk)")]
+    private static partial void LogNoDiskLimit(ILogger logger, string slug);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bottle {Slug} ({Agent}) launched: {Container}")]
     private static partial void LogLaunched(ILogger logger, string slug, string agent, string container);

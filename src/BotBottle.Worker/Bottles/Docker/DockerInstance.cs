@@ -1,20 +1,26 @@
+using System.Text.Json;
+
 namespace BotBottle.Worker.Bottles.Docker;
 
 /// <summary>
-/// What one launch of a bottle created on the engine, by id: its container, its egress proxy and its
-/// network. The run that launched them removes exactly these, never whatever bears the bottle's
-/// names by then (another Worker may have relaunched the bottle under them).
+/// What one launch of a bottle created, by id: its container, its egress proxy, its network and its
+/// disk. The run that launched them removes exactly these, never whatever bears the bottle's names
+/// by then (another Worker may have relaunched the bottle under them).
 /// </summary>
-internal sealed record DockerInstance(string Container, string Proxy, string Network)
+internal sealed record DockerInstance(string Container, string Proxy, string Network, string? Disk)
 {
-    public override string ToString() => $"{Container}/{Proxy}/{Network}";
+    public override string ToString() => JsonSerializer.Serialize(this);
 
     public static DockerInstance Parse(string instance)
     {
         ArgumentNullException.ThrowIfNull(instance);
-        var parts = instance.Split('/');
-        return parts.Length == 3
-            ? new DockerInstance(parts[0], parts[1], parts[2])
-            : throw new FormatException($"'{instance}' is not a Docker bottle instance");
+        try
+        {
+            return JsonSerializer.Deserialize<DockerInstance>(instance) ?? throw new FormatException($"'{instance}' is not a Docker bottle instance");
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"'{instance}' is not a Docker bottle instance", ex);
+        }
     }
 }

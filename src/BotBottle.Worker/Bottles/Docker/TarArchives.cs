@@ -13,17 +13,31 @@ public static class TarArchives
         | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
         | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
+    /// <summary>Entries one archive may hold at most: a bottle could fill its disk with empty files.</summary>
+    public const int MaxEntries = 1_000_000;
+
     /// <summary>
     /// Extracts a tar from a container into <paramref name="destination"/>. Entries that would land
     /// outside it (absolute paths, "..", links pointing out) are skipped: the bottle is untrusted.
+    /// More than <paramref name="maxBytes"/> of file data, or more than <see cref="MaxEntries"/>
+    /// entries, stops the extraction with an error.
     /// </summary>
-    public static async Task ExtractAsync(Stream tar, string destination, CancellationToken cancellationToken)
+    public static async Task ExtractAsync(Stream tar, string destination, long maxBytes, CancellationToken cancellationToken)
     {
         var root = Path.GetFullPath(destination);
         Directory.CreateDirectory(root);
         await using var reader = new TarReader(tar, leaveOpen: true);
+        long total = 0;
+        var entries = 0;
         while (await reader.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
         {
+            total += Math.Max(0, entry.Length);
+            if (total > maxBytes || ++entries > MaxEntries)
+            {
+                throw new InvalidOperationException(
+                    $"the archive holds more than {(total > maxBytes ? $"{maxBytes} bytes" : $"{MaxEntries} entries")}, more than the bottle's disk could; extraction stopped");
+            }
+
             var target = ConfinedPath(root, entry.Name);
             if (target is null || HasLinkAncestor(root, target))
             {

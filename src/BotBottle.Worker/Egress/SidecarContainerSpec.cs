@@ -1,0 +1,87 @@
+using System.Formats.Tar;
+using System.Globalization;
+using System.Text;
+using BotBottle.Core.Egress;
+using BotBottle.Worker.Bottles;
+using BotBottle.Worker.Bottles.Docker;
+using Docker.DotNet.Models;
+
+namespace BotBottle.Worker.Egress;
+
+/// <summary>
+/// The sidecar container: Squid and the credential scanner as the image's non-root user, every
+/// capability dropped, bounded memory, processes and logs, on the bottle's network at its fixed
+/// address; its configuration and patterns in its environment (neither holds a secret).
+/// </summary>
+internal static class SidecarContainerSpec
+{
+    public static CreateContainerParameters Create(string name, BottleNetwork network, string squidConf, OutsideNetwork outside, EgressOptions egress, BottleOptions bottles) => new()
+    {
+        Name = name,
+        Image = egress.Image,
+        Env =
+        [
+            $"BOTBOTTLE_SQUID_CONF={squidConf}",
+            $"BOTBOTTLE_CREDENTIAL_PATTERNS={CredentialPatterns.ToScannerFile()}",
+            string.Create(CultureInfo.InvariantCulture, $"BOTBOTTLE_SCAN_MAX_BODY={egress.MaxScannedBody}"),
+        ],
+        Labels = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [EgressSidecars.ForLabel] = "sidecar",
+            [OwnerProcess.Label] = OwnerProcess.ThisProcess,
+        },
+        HostConfig = new HostConfig
+        {
+            NetworkMode = network.Name,
+            CapDrop = ["ALL"],
+            SecurityOpt = ["no-new-privileges"],
+            Memory = 256L * 1024 * 1024,
+            PidsLimit = 128,
+            LogConfig = BottleContainerSpec.Logs(bottles),
+            // An allowlisted host alias (a model server on the host) resolves to the host as seen from outside.
+            ExtraHosts = outside.Gateway is { Length: > 0 } hostGateway ? [$"{bottles.HostAlias}:{hostGateway}"] : [],
+        },
+        NetworkingConfig = new NetworkingConfig
+        {
+            EndpointsConfig = new Dictionary<string, EndpointSettings>(StringComparer.Ordinal)
+            {
+                [network.Name] = new()
+                {
+                    IPAMConfig = new EndpointIPAMConfig { IPv4Address = SubnetPool.AddressIn(network.Subnet, EgressSidecars.ProxyOffset) },
+                },
+            },
+        },
+    };
+
+    /// <summary>The CA's certificate and key (readable by Squid's user only) and any upstream CAs, as a tar for the sidecar.</summary>
+    public static MemoryStream InspectionFiles(EgressCertificateAuthority authority, EgressOptions egress)
+    {
+        ArgumentNullException.ThrowIfNull(authority);
+        const int squidUser = 13;
+        var (certificate, key) = authority.Get();
+        var buffer = new MemoryStream();
+        using (var tar = new TarWriter(buffer, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            void Add(string path, string content, UnixFileMode mode)
+            {
+                var entry = new PaxTarEntry(TarEntryType.RegularFile, Path.GetFileName(path))
+                {
+                    Uid = squidUser,
+                    Gid = squidUser,
+                    Mode = mode,
+                    DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)),
+                };
+                tar.WriteEntry(entry);
+            }
+
+            Add(SquidConfig.CaPath, certificate + key, UnixFileMode.UserRead);
+            if (egress.UpstreamCaFile is { Length: > 0 } upstream)
+            {
+                Add(SquidConfig.UpstreamCaPath, File.ReadAllText(upstream), UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            }
+        }
+
+        buffer.Position = 0;
+        return buffer;
+    }
+}

@@ -1,0 +1,62 @@
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace BotBottle.Worker.Egress;
+
+/// <summary>
+/// Whether a sidecar's Squid listens, read from its log: Squid says so once it listens, and polling
+/// the log avoids needing a route to the bottle's network (the host has none: the bridge carries no
+/// host address).
+/// </summary>
+internal sealed class SidecarReadiness(IDockerClient docker, TimeSpan readyTimeout)
+{
+    /// <summary>Waits until Squid in <paramref name="name"/> has said it listens more than <paramref name="alreadyListening"/> times.</summary>
+    public async Task WaitUntilListeningAsync(string name, int alreadyListening, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(readyTimeout);
+        try
+        {
+            while (true)
+            {
+                var log = await LogTextAsync(name, timeout.Token);
+                if (ListeningCount(log) > alreadyListening)
+                {
+                    return;
+                }
+
+                var state = (await docker.Containers.InspectContainerAsync(name, timeout.Token)).State;
+                if (state is { Running: false })
+                {
+                    throw new InvalidOperationException($"the egress proxy {name} exited ({state.ExitCode}): {LastLines(log)}");
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(25), timeout.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the egress proxy {name} did not start listening within {readyTimeout.TotalSeconds:0} s");
+        }
+    }
+
+    /// <summary>How often Squid in <paramref name="name"/> has said it listens so far.</summary>
+    public async Task<int> ListeningCountAsync(string name, CancellationToken cancellationToken) =>
+        ListeningCount(await LogTextAsync(name, cancellationToken));
+
+    /// <summary>The last lines of a log, for an error message.</summary>
+    public static string LastLines(string log) =>
+        string.Join(" | ", log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(3));
+
+    private async Task<string> LogTextAsync(string container, CancellationToken cancellationToken)
+    {
+        using var stream = await docker.Containers.GetContainerLogsAsync(
+            container, tty: false, new ContainerLogsParameters { ShowStderr = true, ShowStdout = false }, cancellationToken);
+        var (_, stderr) = await stream.ReadOutputToEndAsync(cancellationToken);
+        return stderr;
+    }
+
+    /// <summary>How often Squid said it listens ("Accepting HTTP Socket connections", or "Accepting SSL bumped ..." when inspecting).</summary>
+    private static int ListeningCount(string log) =>
+        log.Split('\n').Count(line => line.Contains("| Accepting ", StringComparison.Ordinal) && line.Contains("HTTP Socket connections at", StringComparison.Ordinal));
+}
