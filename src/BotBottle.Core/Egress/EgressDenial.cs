@@ -24,11 +24,11 @@ public sealed record EgressDenial(
         var hostCredential = CredentialPatterns.FindIn(host)?.Name;
         var credential = proxyCredential ?? hostCredential;
         var reason = policy?.ClassifyDenial(host, port, credential, method)
-            ?? (credential == EgressPolicy.UnscannableVerdict ? EgressDenialReason.Unscannable
+            ?? (EgressPolicy.IsUnscannable(credential) ? EgressDenialReason.Unscannable
                 : credential is not null ? EgressDenialReason.Credential
                 : EgressDenialReason.NotAllowlisted);
         return new EgressDenial(slug, at, method, hostCredential is null ? host : WithheldHost, port, reason,
-            reason == EgressDenialReason.Credential ? credential : null);
+            reason is EgressDenialReason.Credential or EgressDenialReason.Unscannable ? credential : null);
     }
 
     public string Destination => string.Create(CultureInfo.InvariantCulture, $"{Host}:{Port}");
@@ -39,6 +39,8 @@ public sealed record EgressDenial(
         EgressDenialReason.Credential => $"blocked {Method} {Destination}: the request carried a credential ({Credential})",
         EgressDenialReason.ForbiddenAddress => $"denied {Method} {Destination}: it resolves to a forbidden address (the host, metadata, loopback, a private network or another bottle; allow a private address or network by listing it in the agent's egress)",
         EgressDenialReason.TunnelPort => $"denied {Method} {Destination}: tunnels go only to TLS ports (443 and the agent's tlsPorts)",
+        EgressDenialReason.Unscannable when Credential == EgressPolicy.BodyUnscannableVerdict =>
+            $"refused {Method} {Destination}: its body is compressed in a way the credential scan cannot read",
         EgressDenialReason.Unscannable => $"refused {Method} {Destination}: its body is larger than the credential scan reads (BotBottle:Egress:MaxScannedBody)",
         _ => $"denied {Method} {Destination}: not on the allowlist",
     };
@@ -62,7 +64,7 @@ public sealed record EgressDenial(
         };
         if (Credential is { Length: > 0 })
         {
-            data["credential"] = Credential;
+            data[Reason == EgressDenialReason.Unscannable ? "verdict" : "credential"] = Credential;
         }
 
         return data;

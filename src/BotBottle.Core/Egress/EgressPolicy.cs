@@ -40,14 +40,20 @@ public sealed record EgressPolicy(IReadOnlyList<EgressRule> Allowed, IReadOnlyLi
     /// bottle); anything else was simply not on the allowlist.
     /// </summary>
     public EgressDenialReason ClassifyDenial(string host, int port, string? credential, string method = "GET") =>
-        credential == UnscannableVerdict ? EgressDenialReason.Unscannable
+        IsUnscannable(credential) ? EgressDenialReason.Unscannable
         : !string.IsNullOrEmpty(credential) ? EgressDenialReason.Credential
         : method == "CONNECT" && !TlsPorts.Contains(port) ? EgressDenialReason.TunnelPort
         : Allows(host, port) ? EgressDenialReason.ForbiddenAddress
         : EgressDenialReason.NotAllowlisted;
 
     /// <summary>The scanner's verdict for a body larger than it reads: refused, as it cannot be checked.</summary>
-    public const string UnscannableVerdict = "body-too-large";
+    public const string BodyTooLargeVerdict = "body-too-large";
+
+    /// <summary>The scanner's verdict for a body compressed in a coding it cannot undo (or damaged).</summary>
+    public const string BodyUnscannableVerdict = "body-unscannable";
+
+    /// <summary>Whether the scanner's verdict says the request could not be checked (rather than that it held a credential).</summary>
+    public static bool IsUnscannable(string? verdict) => verdict is BodyTooLargeVerdict or BodyUnscannableVerdict;
 
     /// <summary>
     /// The API endpoint a harness talks to: its base-URL variable when the bottle's environment sets

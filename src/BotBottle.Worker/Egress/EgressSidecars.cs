@@ -33,9 +33,9 @@ public sealed partial class EgressSidecars(
 
     public const int BottleOffset = 3;
 
-    private readonly OutsideNetworks _outside = new(docker, options.Value.OutsideNetwork);
+    private readonly OutsideNetworks _outside = new(docker, options.Value);
     private readonly SidecarPlacements _placements = new(options.Value, bottles.Value);
-    private readonly SidecarReadiness _readiness = new(docker, options.Value.ReadyTimeout);
+    private readonly SidecarReadiness _readiness = new(docker, options.Value);
 
     private const string ValidateStep = $$"""
         out=$(/usr/sbin/squid -k parse -f {{SquidConfig.ConfigPath}}.next 2>&1) || { echo "$out" | grep -E 'FATAL|ERROR'; exit 1; }

@@ -12,7 +12,7 @@ internal sealed record OutsideNetwork(string Name, string Gateway);
 /// The sidecars' outside network (<see cref="EgressOptions.OutsideNetwork"/>): created on first use
 /// when missing, then remembered until it is found gone.
 /// </summary>
-internal sealed class OutsideNetworks(IDockerClient docker, string name) : IDisposable
+internal sealed class OutsideNetworks(IDockerClient docker, EgressOptions options) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private OutsideNetwork? _known;
@@ -56,7 +56,7 @@ internal sealed class OutsideNetworks(IDockerClient docker, string name) : IDisp
         {
             await docker.Networks.CreateNetworkAsync(new NetworksCreateParameters
             {
-                Name = name,
+                Name = options.OutsideNetwork,
                 Driver = "bridge",
                 // Docker allows two networks of one name unless asked not to; two would make the name ambiguous.
                 CheckDuplicate = true,
@@ -71,7 +71,7 @@ internal sealed class OutsideNetworks(IDockerClient docker, string name) : IDisp
 
     private async Task<OutsideNetwork> InspectAsync(CancellationToken cancellationToken)
     {
-        var network = await docker.Networks.InspectNetworkAsync(name, cancellationToken);
+        var network = await docker.Networks.InspectNetworkAsync(options.OutsideNetwork, cancellationToken);
         var gateway = network.IPAM?.Config?.Select(c => c.Gateway).FirstOrDefault(g => !string.IsNullOrEmpty(g)) ?? "";
         return new OutsideNetwork(network.Name, gateway);
     }

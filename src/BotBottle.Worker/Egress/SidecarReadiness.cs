@@ -8,13 +8,13 @@ namespace BotBottle.Worker.Egress;
 /// the log avoids needing a route to the bottle's network (the host has none: the bridge carries no
 /// host address).
 /// </summary>
-internal sealed class SidecarReadiness(IDockerClient docker, TimeSpan readyTimeout)
+internal sealed class SidecarReadiness(IDockerClient docker, EgressOptions options)
 {
     /// <summary>Waits until Squid in <paramref name="name"/> has said it listens more than <paramref name="alreadyListening"/> times.</summary>
     public async Task WaitUntilListeningAsync(string name, int alreadyListening, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(readyTimeout);
+        timeout.CancelAfter(options.ReadyTimeout);
         try
         {
             while (true)
@@ -36,7 +36,7 @@ internal sealed class SidecarReadiness(IDockerClient docker, TimeSpan readyTimeo
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"the egress proxy {name} did not start listening within {readyTimeout.TotalSeconds:0} s");
+            throw new TimeoutException($"the egress proxy {name} did not start listening within {options.ReadyTimeout.TotalSeconds:0} s");
         }
     }
 

@@ -18,14 +18,14 @@ public sealed record SquidLogEntry(DateTimeOffset At, string Result, int Status,
 public static class SquidAccessLog
 {
     /// <summary>
-    /// "BOTBOTTLE 1795630739.196 TCP_DENIED/403 GET host 8080 anthropic-api-key"; null for anything
+    /// "BOTBOTTLE 1795630739.196 TCP_DENIED/403 GET host 8080 anthropic-api-key -"; null for anything
     /// else (Squid's own messages share the stream).
     /// </summary>
     public static SquidLogEntry? TryParse(string line)
     {
         ArgumentNullException.ThrowIfNull(line);
         var fields = line.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (fields.Length != 7 || fields[0] != SquidConfig.LogTag)
+        if (fields.Length != 8 || fields[0] != SquidConfig.LogTag)
         {
             return null;
         }
@@ -40,7 +40,7 @@ public static class SquidAccessLog
         }
 
         var at = DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000));
-        var credential = fields[6] == "-" ? null : fields[6];
+        var credential = fields[6] != "-" ? fields[6] : fields[7] != "-" ? fields[7] : null;
         return new SquidLogEntry(at, resultAndStatus[0], status, fields[3], fields[4], port, credential);
     }
 }

@@ -54,6 +54,12 @@ public static class SquidConfig
     /// <summary>The header the scanner names its verdict in; the access log carries it, never the matched text.</summary>
     public const string BlockHeader = "X-BotBottle-Block";
 
+    /// <summary>The transaction note Squid's own credential refusals are named in (a URL's userinfo).</summary>
+    public const string BlockNote = "botbottle-block";
+
+    /// <summary>The name a refusal of credentials in a URL's userinfo is reported under.</summary>
+    public const string UserinfoVerdict = "url-userinfo";
+
     /// <summary>
     /// Never reached unless a manifest entry names the address or network: private (RFC 1918, IPv6
     /// unique-local), shared (CGNAT), loopback, link-local, multicast, documentation and reserved
@@ -105,7 +111,8 @@ public static class SquidConfig
         Line(conf, "forwarded_for delete");
         Line(conf, "httpd_suppress_version_string on");
         Line(conf, "shutdown_lifetime 1 seconds");
-        Line(conf, $"logformat botbottle {LogTag} %ts.%03tu %Ss/%03>Hs %rm %>rd %>rP %{{{BlockHeader}}}adapt::<last_h");
+        // The last field names why a request was blocked: the scanner's verdict, or Squid's own (userinfo).
+        Line(conf, $"logformat botbottle {LogTag} %ts.%03tu %Ss/%03>Hs %rm %>rd %>rP %{{{BlockHeader}}}adapt::<last_h %{{{BlockNote}}}note");
         Line(conf, "access_log stdio:/dev/stdout botbottle");
         Line(conf, "cache_log stdio:/dev/stderr");
         Line(conf, "logfile_rotate 0");
@@ -137,6 +144,10 @@ public static class SquidConfig
         Line(conf, $"acl tls_ports port {string.Join(' ', policy.TlsPorts.Select(p => p.ToString(CultureInfo.InvariantCulture)))}");
         Line(conf, "acl web_proto proto HTTP HTTPS");
         Line(conf, "acl CONNECT method CONNECT");
+        // Squid keeps a URL's userinfo out of what it hands the scanner and turns it into Basic
+        // credentials only when it forwards: refuse it here instead, whatever it holds.
+        Line(conf, "acl url_login urllogin .");
+        Line(conf, $"acl mark_userinfo annotate_transaction {BlockNote}={UserinfoVerdict}");
         var allowlisted = RuleAcls(conf, "allow", policy.Allowed);
         var exempt = RuleAcls(conf, "exempt", policy.ScanExempt);
 
@@ -148,6 +159,7 @@ public static class SquidConfig
 
         Line(conf, "http_access deny !from_bottle");
         Line(conf, "http_access deny manager");
+        Line(conf, "http_access deny url_login mark_userinfo");
         if (allowlisted is null)
         {
             Line(conf, "http_access deny all");

@@ -48,11 +48,23 @@ public sealed class CredentialScanTests(EgressWorld world)
             var (kind, secret) = CredentialSamples.Secrets[i];
             Assert.False(world.Recorder.Saw(secret, before), $"{kind} sent as {way} reached the listener");
             Assert.DoesNotContain("X-Recorded", answers[i], StringComparison.Ordinal);
-            if (!way.Contains("raw NUL", StringComparison.Ordinal))
+            if (way.Contains("raw NUL", StringComparison.Ordinal) || way.Contains("userinfo", StringComparison.Ordinal))
             {
-                // Squid itself refuses a NUL in a header; everything else is the scanner's verdict.
+                // Squid itself refuses a NUL in a header, and any userinfo (it would forward it as
+                // Basic credentials, which it never shows the scanner).
+                Assert.Matches("^HTTP/1.1 40[03]", answers[i]);
+            }
+            else
+            {
                 Assert.Contains($"X-BotBottle-Block: {kind}", answers[i], StringComparison.Ordinal);
             }
+        }
+
+        if (way.Contains("userinfo", StringComparison.Ordinal))
+        {
+            var denial = await EgressWaits.EventuallyAsync(() => world.Events.All.FirstOrDefault(e =>
+                e.Kind == BottleEventKind.EgressDenied && e.Slug == world.Probe.Slug && e.Data?.GetValueOrDefault("credential") == "url-userinfo"));
+            Assert.Equal($"blocked GET {world.RecorderAuthority}: the request carried a credential (url-userinfo)", denial.Message);
         }
     }
 

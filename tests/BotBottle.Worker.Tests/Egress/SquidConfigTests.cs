@@ -29,7 +29,7 @@ public sealed class SquidConfigTests
     {
         var conf = Lines(SquidConfig.Render(EgressPolicy.DenyAll, Placement));
 
-        Assert.Equal(["http_access deny !from_bottle", "http_access deny manager", "http_access deny all"], conf.Where(l => l.StartsWith("http_access", StringComparison.Ordinal)));
+        Assert.Equal(["http_access deny !from_bottle", "http_access deny manager", "http_access deny url_login mark_userinfo", "http_access deny all"], conf.Where(l => l.StartsWith("http_access", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -54,6 +54,7 @@ public sealed class SquidConfigTests
         [
             "http_access deny !from_bottle",
             "http_access deny manager",
+            "http_access deny url_login mark_userinfo",
             "http_access deny CONNECT !tls_ports",
             "http_access deny !CONNECT !web_proto",
             "http_access deny !allowed",
@@ -112,7 +113,7 @@ public sealed class SquidConfigTests
     [Fact]
     public void A_denied_line_is_read_with_its_credential_name()
     {
-        var entry = SquidAccessLog.TryParse("BOTBOTTLE 1795630739.196 TCP_DENIED/403 GET allowed.botbottle.test 8080 anthropic-api-key");
+        var entry = SquidAccessLog.TryParse("BOTBOTTLE 1795630739.196 TCP_DENIED/403 GET allowed.botbottle.test 8080 anthropic-api-key -");
 
         Assert.NotNull(entry);
         Assert.True(entry.IsDenied);
@@ -125,16 +126,24 @@ public sealed class SquidConfigTests
     [Fact]
     public void A_request_the_scanner_refused_is_a_denial_though_squid_served_its_answer()
     {
-        var entry = SquidAccessLog.TryParse("BOTBOTTLE 1795630739.196 TCP_MISS/403 POST allowed.botbottle.test 8080 github-token");
+        var entry = SquidAccessLog.TryParse("BOTBOTTLE 1795630739.196 TCP_MISS/403 POST allowed.botbottle.test 8080 github-token -");
 
         Assert.True(entry!.IsDenied);
         Assert.Equal("github-token", entry.Credential);
     }
 
     [Fact]
+    public void Userinfo_refused_by_squid_is_read_as_a_credential_denial()
+    {
+        var entry = SquidAccessLog.TryParse("BOTBOTTLE 1795630739.196 TCP_DENIED/403 GET allowed.botbottle.test 8080 - url-userinfo");
+
+        Assert.Equal("url-userinfo", entry!.Credential);
+    }
+
+    [Fact]
     public void A_served_tunnel_is_not_a_denial()
     {
-        var entry = SquidAccessLog.TryParse("BOTBOTTLE 1795630739.200 TCP_TUNNEL/200 CONNECT api.anthropic.com 443 -");
+        var entry = SquidAccessLog.TryParse("BOTBOTTLE 1795630739.200 TCP_TUNNEL/200 CONNECT api.anthropic.com 443 - -");
 
         Assert.NotNull(entry);
         Assert.False(entry.IsDenied);
