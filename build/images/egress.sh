@@ -2,7 +2,8 @@
 # botbottle/egress: Debian's Squid, the egress proxy sidecar every bottle gets; the OpenSSL build
 # (squid-openssl), which can inspect TLS when that is turned on, and BotBottle's credential scanner
 # (src/BotBottle.Egress.Scanner, an ICAP service Squid hands every request to), published
-# self-contained. Two steps: a base of a minimal bookworm root filesystem with squid (debootstrap,
+# self-contained, and iptables for the sidecar's own packet filter (set as root at start, then
+# every privilege is dropped: see egress/start). Two steps: a base of a minimal bookworm root filesystem with squid (debootstrap,
 # built once), then the scanner and the entry point on top, rebuilt whenever their source changes
 # (the image carries a hash of it). The Worker writes squid.conf and the credential patterns into
 # each sidecar, so the image carries no policy of its own.
@@ -11,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 . "$here/lib.sh"
 
-base=botbottle/egress-base:squid-5.7-r1
+base=botbottle/egress-base:squid-5.7-r2
 image=${EGRESS_IMAGE:-botbottle/egress:squid-5.7-r4}
 
 source_hash=$(cd "$repo" && find src/BotBottle.Egress.Scanner build/images/egress build/images/egress.sh -type f \
@@ -26,7 +27,7 @@ if ! image_exists "$base"; then
   echo "image $base: debootstrap bookworm with squid (about a minute)"
   rootfs="$work/rootfs"
   mkdir "$rootfs"
-  debootstrap --variant=minbase --include=squid-openssl,ca-certificates bookworm "$rootfs" \
+  debootstrap --variant=minbase --include=squid-openssl,ca-certificates,iptables bookworm "$rootfs" \
     "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >/dev/null
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* \
     "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/locale/*
@@ -42,11 +43,15 @@ dotnet publish "$repo/src/BotBottle.Egress.Scanner" -c Release -r linux-x64 --se
   -p:PublishTrimmed=true -p:PublishSingleFile=true -o "$work/scanner" --nologo -v quiet >/dev/null
 install -m 0755 "$work/scanner/botbottle-egress-scanner" "$work/botbottle-egress-scanner"
 install -m 0755 "$here/egress/start" "$work/botbottle-egress-start"
+install -m 0755 "$here/egress/serve" "$work/botbottle-egress-serve"
+install -m 0755 "$here/egress/reconfigure" "$work/botbottle-egress-reconfigure"
 container=$(docker create "$base" /bin/true)
 docker cp "$work/botbottle-egress-scanner" "$container:/usr/local/bin/botbottle-egress-scanner"
 docker cp "$work/botbottle-egress-start" "$container:/usr/local/bin/botbottle-egress-start"
+docker cp "$work/botbottle-egress-serve" "$container:/usr/local/bin/botbottle-egress-serve"
+docker cp "$work/botbottle-egress-reconfigure" "$container:/usr/local/bin/botbottle-egress-reconfigure"
 docker commit \
-  -c 'USER proxy' \
+  -c 'USER root' \
   -c 'CMD ["/usr/local/bin/botbottle-egress-start"]' \
   -c "LABEL io.botbottle.source=$source_hash" \
   "$container" "$image" >/dev/null

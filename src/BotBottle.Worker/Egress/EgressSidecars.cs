@@ -37,17 +37,8 @@ public sealed partial class EgressSidecars(
     private readonly SidecarPlacements _placements = new(options.Value, bottles.Value);
     private readonly SidecarReadiness _readiness = new(docker, options.Value);
 
-    private const string ValidateStep = $$"""
-        out=$(/usr/sbin/squid -k parse -f {{SquidConfig.ConfigPath}}.next 2>&1) || { echo "$out" | grep -E 'FATAL|ERROR'; exit 1; }
-        if echo "$out" | grep -qE 'FATAL|ERROR'; then echo "$out" | grep -E 'FATAL|ERROR'; exit 1; fi
-
-        """;
-
-    private const string ReconfigureScript = $$"""
-        set -e
-        {{ValidateStep}}mv {{SquidConfig.ConfigPath}}.next {{SquidConfig.ConfigPath}}
-        kill -HUP 1
-        """;
+    /// <summary>The image's script that applies copied-in *.next files (see build/images/egress/reconfigure).</summary>
+    private const string ReconfigureCommand = "/usr/local/bin/botbottle-egress-reconfigure";
 
     public void Dispose() => _outside.Dispose();
 
@@ -139,7 +130,9 @@ public sealed partial class EgressSidecars(
         string id;
         try
         {
-            var spec = SidecarContainerSpec.Create(name, network, SquidConfig.Render(policy, _placements.For(network, outside)), outside, options.Value, bottles.Value);
+            var placement = _placements.For(network, outside);
+            var spec = SidecarContainerSpec.Create(
+                name, network, SquidConfig.Render(policy, placement), SidecarFirewall.Render(policy, placement), outside, options.Value, bottles.Value);
             id = (await docker.Containers.CreateContainerAsync(spec, cancellationToken)).ID;
         }
         catch (DockerImageNotFoundException)
@@ -178,16 +171,20 @@ public sealed partial class EgressSidecars(
         ArgumentNullException.ThrowIfNull(network);
         var outside = await _outside.GetAsync(cancellationToken);
         using var archive = new BottleArchiveBuilder();
-        archive.AddFile(Path.GetFileName(SquidConfig.ConfigPath) + ".next", SquidConfig.Render(policy, _placements.For(network, outside)));
+        var placement = _placements.For(network, outside);
+        archive.AddFile(Path.GetFileName(SquidConfig.ConfigPath) + ".next", SquidConfig.Render(policy, placement));
+        archive.AddFile(Path.GetFileName(SidecarFirewall.RulesPath) + ".next", SidecarFirewall.Render(policy, placement));
         var name = ContainerName(slug);
         var listening = await _readiness.ListeningCountAsync(name, cancellationToken);
         await docker.Containers.ExtractArchiveToContainerAsync(
             name, new ContainerPathStatParameters { Path = Path.GetDirectoryName(SquidConfig.ConfigPath)! }, archive.Finish(), cancellationToken);
         var exec = await docker.Exec.ExecCreateContainerAsync(name, new ContainerExecCreateParameters
         {
-            // Checked before it replaces the running configuration: Squid dies on a bad one. Squid is
-            // PID 1 here, which `squid -k reconfigure` refuses to signal, hence the plain HUP.
-            Cmd = ["bash", "-c", validate ? ReconfigureScript : ReconfigureScript.Replace(ValidateStep, "", StringComparison.Ordinal)],
+            // Checked before it replaces the running configuration (Squid dies on a bad one), unless
+            // this is a standby's first real one. Root for the packet filter: the exec has the
+            // container's capabilities, not Squid's (none); the script drops them for the rest.
+            Cmd = validate ? [ReconfigureCommand, "--validate"] : [ReconfigureCommand],
+            User = "root",
             AttachStdout = true,
             AttachStderr = true,
         }, cancellationToken);

@@ -9,19 +9,25 @@ using Docker.DotNet.Models;
 namespace BotBottle.Worker.Egress;
 
 /// <summary>
-/// The sidecar container: Squid and the credential scanner as the image's non-root user, every
-/// capability dropped, bounded memory, processes and logs, on the bottle's network at its fixed
-/// address; its configuration and patterns in its environment (neither holds a secret).
+/// The sidecar container: it starts as root with only the capabilities to set its own packet filter
+/// and change user, then drops them all for good and runs Squid and the credential scanner as the
+/// proxy user (see build/images/egress/start); bounded memory, processes and logs, on the bottle's
+/// network at its fixed address; its configuration, patterns and filter in its environment (none
+/// holds a secret).
 /// </summary>
 internal static class SidecarContainerSpec
 {
-    public static CreateContainerParameters Create(string name, BottleNetwork network, string squidConf, OutsideNetwork outside, EgressOptions egress, BottleOptions bottles) => new()
+    public static CreateContainerParameters Create(
+        string name, BottleNetwork network, string squidConf, string firewall, OutsideNetwork outside, EgressOptions egress, BottleOptions bottles) => new()
     {
         Name = name,
         Image = egress.Image,
+        User = "root",
         Env =
         [
             $"BOTBOTTLE_SQUID_CONF={squidConf}",
+            $"BOTBOTTLE_FIREWALL={firewall}",
+            $"BOTBOTTLE_FIREWALL6={SidecarFirewall.RenderV6()}",
             $"BOTBOTTLE_CREDENTIAL_PATTERNS={CredentialPatterns.ToScannerFile()}",
             string.Create(CultureInfo.InvariantCulture, $"BOTBOTTLE_SCAN_MAX_BODY={egress.MaxScannedBody}"),
         ],
@@ -34,6 +40,10 @@ internal static class SidecarContainerSpec
         {
             NetworkMode = network.Name,
             CapDrop = ["ALL"],
+            // For the start step only: the filter (NET_ADMIN, NET_RAW for iptables) and the switch to
+            // the proxy user (SETUID, SETGID) with an empty bounding set (SETPCAP); Squid and the
+            // scanner run with none of them.
+            CapAdd = ["NET_ADMIN", "NET_RAW", "SETUID", "SETGID", "SETPCAP"],
             SecurityOpt = ["no-new-privileges"],
             Memory = 256L * 1024 * 1024,
             PidsLimit = 128,

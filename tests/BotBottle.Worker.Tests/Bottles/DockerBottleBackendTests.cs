@@ -62,7 +62,7 @@ public sealed class DockerBottleBackendTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Bottle_cannot_see_the_Docker_socket()
+    public async Task Bottle_cannot_see_the_Docker_socket_and_mounts_nothing_of_the_host_but_its_own_disk()
     {
         var bottle = await LaunchAsync("shell");
 
@@ -71,7 +71,8 @@ public sealed class DockerBottleBackendTests : IAsyncLifetime
         Assert.NotEqual(0, probe.ExitCode);
         Assert.Contains("No such file", probe.StandardError, StringComparison.Ordinal);
         var inspect = await _bottles.Docker.Containers.InspectContainerAsync(DockerNames.Container(bottle.Slug));
-        Assert.Empty(inspect.Mounts);
+        var mount = Assert.Single(inspect.Mounts);
+        Assert.Equal(("/home/agent", RuntimeRecord.TryRead(bottle.StateDirectory)!.Disk), (mount.Destination, mount.Source));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using BotBottle.Core.Backends;
 using BotBottle.Core.Events;
 using BotBottle.Core.Jobs;
@@ -70,6 +71,23 @@ public sealed class EgressTests(EgressWorld world)
         var denial = await EventuallyAsync(() => world.Events.All.FirstOrDefault(e =>
             e.Kind == BottleEventKind.EgressDenied && e.Slug == world.Probe.Slug && e.Data?.GetValueOrDefault("host") == "intranet.botbottle.test"));
         Assert.Equal("forbidden-address", denial.Data!["reason"]);
+    }
+
+    [Fact]
+    public async Task The_sidecars_own_connections_are_held_to_the_policy_by_its_packet_filter_and_squid_keeps_no_capability()
+    {
+        // What Squid could reach if a name it resolved changed its answer after the check: only
+        // what the policy opens, enforced by the kernel on the connection itself.
+        const string connect = "timeout 3 bash -c 'exec 3<>/dev/tcp/{0}/8080' 2>/dev/null && echo open || echo refused";
+        var intranet = await SidecarExecAsync(string.Format(CultureInfo.InvariantCulture, connect, world.IntranetAddress));
+        var internet = await SidecarExecAsync(string.Format(CultureInfo.InvariantCulture, connect, world.InternetAddress));
+        var squid = await SidecarExecAsync("grep -E '^(Uid|CapEff|CapBnd):' /proc/1/status");
+
+        Assert.Equal("refused", intranet.Trim());
+        Assert.Equal("open", internet.Trim());
+        Assert.Matches(@"Uid:\s+13\s", squid);
+        Assert.Contains("CapEff:\t0000000000000000", squid, StringComparison.Ordinal);
+        Assert.Contains("CapBnd:\t0000000000000000", squid, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -161,6 +179,22 @@ public sealed class EgressTests(EgressWorld world)
         // The reloaded scanner still knows every pattern, the last one in its file included.
         var lastPattern = Uri.EscapeDataString(CredentialSamples.All[^1].Text);
         Assert.StartsWith("HTTP/1.1 403", await GetAsync($"http://late.botbottle.test:8080/?k={lastPattern}"), StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs <paramref name="script"/> in the probe's sidecar as Squid's user (proxy).</summary>
+    private async Task<string> SidecarExecAsync(string script)
+    {
+        var docker = world.Bottles.Docker;
+        var exec = await docker.Exec.ExecCreateContainerAsync(EgressSidecars.ContainerName(world.Probe.Slug), new Docker.DotNet.Models.ContainerExecCreateParameters
+        {
+            Cmd = ["bash", "-c", script],
+            User = "proxy",
+            AttachStdout = true,
+            AttachStderr = true,
+        });
+        using var stream = await docker.Exec.StartAndAttachContainerExecAsync(exec.ID, tty: false);
+        var (stdout, _) = await stream.ReadOutputToEndAsync(default);
+        return stdout;
     }
 
     private Task<string> GetAsync(string url, string headers = "") =>

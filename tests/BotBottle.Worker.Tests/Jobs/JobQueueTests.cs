@@ -74,7 +74,7 @@ public sealed class JobQueueTests : IAsyncLifetime
         await using var survivor = WorkerProcess.Start(_redis.ConnectionString, _bottles, reclaimAfter);
         var result = await _queue.WaitForResultAsync(job.JobId, JobTimeout, survivor);
 
-        Assert.Equal(JobOutcome.Succeeded, result.Outcome);
+        Assert.True(result.Outcome == JobOutcome.Succeeded, result.Error);
         Assert.Contains($"-{survivor.ProcessId}-", result.WorkerId, StringComparison.Ordinal);
         Assert.NotEqual(abandonedSlug, result.Slug);
         Assert.Equal(0, await _queue.PendingCountAsync());
