@@ -25,6 +25,8 @@ public sealed class GiteaApiServer : IAsyncDisposable
 
     public string BaseUrl { get; private set; } = "";
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> _permissions = new(StringComparer.Ordinal);
+
     public IReadOnlyList<GiteaRequest> Requests => [.. _requests];
 
     /// <summary>The next <paramref name="count"/> comment POSTs answer 500 without storing anything.</summary>
@@ -49,6 +51,14 @@ public sealed class GiteaApiServer : IAsyncDisposable
     public IReadOnlyList<string> CommentsOn(string repository, int number) =>
         _comments.TryGetValue($"{repository}#{number}", out var list) ? [.. list.Select(c => c["body"]!.GetValue<string>())] : [];
 
+    /// <summary>
+    /// Sets <paramref name="user"/>'s permission on <paramref name="repository"/>, as Gitea's
+    /// permission API will answer it ("read", "write", "admin", "owner"; null: an unknown user, 404).
+    /// Users never set answer "write": the repository's collaborators.
+    /// </summary>
+    public void SetPermission(string repository, string user, string? permission) =>
+        _permissions[$"{repository}:{user}"] = permission;
+
     public static async Task<GiteaApiServer> StartAsync()
     {
         var server = new GiteaApiServer();
@@ -56,6 +66,7 @@ public sealed class GiteaApiServer : IAsyncDisposable
         {
             app.MapPost("/api/v1/repos/{owner}/{repo}/issues/{index:int}/comments", server.PostAsync);
             app.MapGet("/api/v1/repos/{owner}/{repo}/issues/{index:int}/comments", server.List);
+            app.MapGet("/api/v1/repos/{owner}/{repo}/collaborators/{user}/permission", server.Permission);
         });
         server.BaseUrl = url.ToString().TrimEnd('/');
         return server;
@@ -89,6 +100,21 @@ public sealed class GiteaApiServer : IAsyncDisposable
         ["created_at"] = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
         ["updated_at"] = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
     };
+
+    /// <summary>As Gitea answers <c>GET .../collaborators/{user}/permission</c>: the permission, the role's name and the user.</summary>
+    private IResult Permission(HttpContext context, string owner, string repo, string user)
+    {
+        _requests.Enqueue(new GiteaRequest("GET", context.Request.Path, context.Request.Headers.Authorization.ToString(), "", ""));
+        var permission = _permissions.TryGetValue($"{owner}/{repo}:{user}", out var set) ? set : "write";
+        return permission is null
+            ? Results.Json(new JsonObject { ["message"] = "user does not exist", ["url"] = BaseUrl + "/api/swagger" }, statusCode: 404)
+            : Results.Json(new JsonObject
+            {
+                ["permission"] = permission,
+                ["role_name"] = permission,
+                ["user"] = new JsonObject { ["id"] = 42, ["login"] = user, ["username"] = user },
+            });
+    }
 
     private IResult List(HttpContext context, string owner, string repo, int index)
     {

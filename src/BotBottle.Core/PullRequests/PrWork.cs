@@ -45,5 +45,8 @@ public sealed record PrWork
 
     public string? PullRequestUrl { get; init; }
 
+    /// <summary>The login of who caused the event: their permission on the repository decides whether anything runs.</summary>
+    public string? Sender { get; init; }
+
     public string Key => PrSession.KeyOf(Repository, Number);
 }

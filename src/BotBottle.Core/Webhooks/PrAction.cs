@@ -5,7 +5,11 @@ namespace BotBottle.Core.Webhooks;
 /// across redeliveries: Gitea redelivers the same body under a new <c>X-Gitea-Delivery</c> id, so
 /// the dispatcher deduplicates on this key, not on the delivery id.
 /// </summary>
-public abstract record PrAction(string EventKey);
+public abstract record PrAction(string EventKey)
+{
+    /// <summary>The login of who caused the event (opened, pushed, commented, reviewed), when the payload names one.</summary>
+    public string? Sender { get; init; }
+}
 
 /// <summary>A pull request needs an agent: run <see cref="AgentName"/> on <see cref="Task"/> in a clone of <see cref="CloneUrl"/> at <see cref="HeadRef"/>.</summary>
 /// <param name="CloneUrl">The repository that holds <see cref="HeadRef"/>: the fork's for a PR from a fork.</param>

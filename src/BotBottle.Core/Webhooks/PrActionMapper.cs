@@ -22,7 +22,7 @@ public static class PrActionMapper
             return new Ignore(reason, key, PrOf(e));
         }
 
-        return e switch
+        var action = e switch
         {
             { Kind: GiteaEventKind.PullRequest, Repository: { } repo, PullRequest: { } pr } => Lifecycle(e, repo, pr, policy, key),
             { Kind: GiteaEventKind.PullRequestSync, Repository: { } repo, PullRequest: { } pr } => NewCommits(e, repo, pr, policy, key),
@@ -33,6 +33,9 @@ public static class PrActionMapper
             { Kind: GiteaEventKind.Other } => new Ignore(OtherReason(e.EventFamily), key),
             _ => new Ignore($"a {e.Kind} event without the parts it needs", key),
         };
+
+        // Who asked: the Worker checks their permission on the repository before anything runs.
+        return action with { Sender = e.SenderLogin };
     }
 
     // A misconfigured policy would act silently wrong (an empty login matches no author, so the bot

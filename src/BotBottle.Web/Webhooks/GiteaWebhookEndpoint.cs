@@ -121,6 +121,7 @@ public static partial class GiteaWebhookEndpoint
             CloneUrl = start.CloneUrl,
             HeadRef = start.HeadRef,
             HeadSha = start.HeadSha,
+            Sender = start.Sender,
         },
         ResumeAgent resume => new PrWork
         {
@@ -132,6 +133,7 @@ public static partial class GiteaWebhookEndpoint
             Prompt = resume.Prompt,
             CloneUrl = resume.CloneUrl,
             HeadSha = resume.HeadSha,
+            Sender = resume.Sender,
         },
         CleanUp cleanUp => new PrWork
         {
@@ -140,6 +142,7 @@ public static partial class GiteaWebhookEndpoint
             Number = cleanUp.Pr.Number,
             DeliveryId = deliveryId,
             EventKey = cleanUp.EventKey,
+            Sender = cleanUp.Sender,
         },
         _ => null,
     };

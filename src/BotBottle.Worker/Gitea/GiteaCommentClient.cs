@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 
@@ -117,25 +115,11 @@ public sealed partial class GiteaCommentClient(HttpClient http, IOptions<GiteaOp
         return false;
     }
 
-    private HttpRequestMessage Request(HttpMethod method, string path, object? content)
-    {
-        var baseUrl = options.Value.BaseUrl ?? throw new InvalidOperationException("BotBottle:Gitea:BaseUrl is not configured");
-        var request = new HttpRequestMessage(method, new Uri(baseUrl, path));
-        request.Headers.Authorization = new AuthenticationHeaderValue("token", options.Value.Token);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (content is not null)
-        {
-            request.Content = JsonContent.Create(content);
-        }
+    private HttpRequestMessage Request(HttpMethod method, string path, object? content) =>
+        GiteaRequests.Create(options.Value, method, path, content);
 
-        return request;
-    }
-
-    private static string CommentsPath(string repository, int number)
-    {
-        var parts = repository.Split('/', 2);
-        return $"/api/v1/repos/{Uri.EscapeDataString(parts[0])}/{Uri.EscapeDataString(parts[1])}/issues/{number}/comments";
-    }
+    private static string CommentsPath(string repository, int number) =>
+        $"{GiteaRequests.RepositoryPath(repository)}/issues/{number}/comments";
 
     private static bool IsWorthRetrying(HttpStatusCode status) =>
         (int)status >= 500 || status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout;

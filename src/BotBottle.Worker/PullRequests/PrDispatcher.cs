@@ -22,6 +22,7 @@ public sealed partial class PrDispatcher(
     BottleRunner runner,
     PrSessionRegistry registry,
     GiteaCommentClient gitea,
+    PrTrust trust,
     IOptions<PullRequestOptions> options,
     TimeProvider clock,
     ILogger<PrDispatcher> logger)
@@ -53,6 +54,12 @@ public sealed partial class PrDispatcher(
             return earlier;
         }
 
+        if (await trust.CheckAsync(work, cancellationToken) is { Trusted: false } refusal)
+        {
+            await RefuseAsync(work, turn, acceptedAt, refusal, jobId, cancellationToken);
+            return new RunOutcome("", null);
+        }
+
         var session = await registry.GetAsync(work.Key);
         if (previousSlug is not null && previousSlug != session?.Slug)
         {
@@ -70,6 +77,21 @@ public sealed partial class PrDispatcher(
         await registry.RecordAsync(turn, change, written, work.DeliveryId, new PrDone(jobId, outcome.Slug, outcome.Harness, turn.Fence));
         await CommentAsync(work, turn, acceptedAt, outcome, cancellationToken);
         return outcome;
+    }
+
+    /// <summary>
+    /// Nothing runs for a sender below the minimum permission; the PR is told why, once per person
+    /// (a stranger repeating the mention does not get the bot to repeat itself).
+    /// </summary>
+    private async Task RefuseAsync(PrWork work, PrTurn turn, DateTimeOffset acceptedAt, PrTrustDecision refusal, string jobId, CancellationToken cancellationToken)
+    {
+        LogRefused(logger, work.Key, work.Sender ?? "(no sender)", refusal.Reason);
+        await registry.RecordAsync(turn, RegistryChange.Keep, null, work.DeliveryId, new PrDone(jobId, "", null, turn.Fence));
+        var once = $"botbottle:pr:refused:{work.Key}:{(work.Sender ?? "").ToLowerInvariant()}";
+        if (gitea.IsConfigured && await redis.GetDatabase().StringSetAsync(once, work.DeliveryId, CommentRetention, When.NotExists))
+        {
+            await gitea.PostOnceAsync(work.Repository, work.Number, work.DeliveryId, $"Not run: {refusal.Reason}", acceptedAt, cancellationToken);
+        }
     }
 
     /// <summary>A first run that was interrupted before the registry knew its bottle: nothing refers to it, it goes.</summary>
@@ -195,6 +217,9 @@ public sealed partial class PrDispatcher(
 
     private const string RotationSummaryPrompt =
         "Summarise this pull request conversation for a colleague who takes over: the task, what you found, what you changed, what is still open. Be complete but brief.";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PR {PrKey}: event from {Sender} not run: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string prKey, string sender, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "PR {PrKey}: session {OldSession} rotated to {NewSession}")]
     private static partial void LogRotated(ILogger logger, string prKey, string oldSession, string? newSession);

@@ -1,3 +1,5 @@
+using BotBottle.Worker.Gitea;
+
 namespace BotBottle.Worker.PullRequests;
 
 public sealed class PullRequestOptions
@@ -6,6 +8,13 @@ public sealed class PullRequestOptions
 
     /// <summary>The manifest agent that serves pull requests.</summary>
     public string Agent { get; set; } = "reviewer";
+
+    /// <summary>
+    /// Who may start or steer the agent: the sender of an event needs at least this permission on the
+    /// repository (none, read, write, admin, owner); below it nothing runs and the PR is told once.
+    /// <c>None</c> turns the check off.
+    /// </summary>
+    public RepositoryAccess MinimumPermission { get; set; } = RepositoryAccess.Write;
 
     /// <summary>Past this many runs on one session, a fresh session is started, seeded with a summary of the old.</summary>
     public int RotateAfterTurns { get; set; } = 20;

@@ -36,6 +36,17 @@ public sealed class PrActionMapperTests
             start.Task);
     }
 
+    [Theory]
+    [InlineData("pull_request", "pull_request", Opened, "example2")]
+    [InlineData("pull_request", "pull_request_sync", Synchronized, "test")]
+    [InlineData("issue_comment", "issue_comment", CommentOnPr, "Aneesh-Hegde")]
+    public void Every_action_names_who_caused_it_so_the_Worker_can_check_their_permission(string family, string type, string capture, string sender)
+    {
+        var action = GiteaTestData.Map(family, type, GiteaTestData.Bytes(capture));
+
+        Assert.Equal(sender, action.Sender);
+    }
+
     [Fact]
     public void Opened_task_carries_the_description_verbatim()
     {
