@@ -15,11 +15,15 @@ public sealed class AppHostFixture : IAsyncLifetime
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
 
+    /// <summary>The developer's AppHost user secrets before the AppHost started.</summary>
+    public string? SecretsBefore { get; private set; }
+
     public async Task InitializeAsync()
     {
         using var cts = new CancellationTokenSource(StartTimeout);
+        SecretsBefore = TestParameters.DeveloperSecrets();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.BotBottle_AppHost>(
-            ["--environment", "Testing"], cts.Token);
+            TestParameters.Args("--environment", "Testing"), cts.Token);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);

@@ -6,6 +6,12 @@ namespace BotBottle.EndToEnd.Tests.AppHost;
 public sealed class AppHostStartupTests(AppHostFixture fixture)
 {
     [Fact]
+    public void Running_the_AppHost_in_the_tests_leaves_the_developers_user_secrets_as_they_were()
+    {
+        Assert.Equal(fixture.SecretsBefore, TestParameters.DeveloperSecrets());
+    }
+
+    [Fact]
     public async Task Web_reports_healthy_on_its_health_endpoint()
     {
         using var http = fixture.App.CreateHttpClient("web");

@@ -48,7 +48,7 @@ public sealed class OllamaResourceTests
     [Fact]
     public async Task Worker_and_web_reference_Ollama_without_waiting_for_it()
     {
-        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.BotBottle_AppHost>();
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.BotBottle_AppHost>(TestParameters.Args());
 
         foreach (var name in new[] { "worker", "web" })
         {
@@ -61,7 +61,7 @@ public sealed class OllamaResourceTests
     [Fact]
     public async Task Ollama_can_be_left_out()
     {
-        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.BotBottle_AppHost>(["--BotBottle:Ollama:Enabled=false"]);
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.BotBottle_AppHost>(TestParameters.Args("--BotBottle:Ollama:Enabled=false"));
 
         Assert.DoesNotContain(builder.Resources, r => r.Name == "ollama");
     }
@@ -87,7 +87,7 @@ public sealed class OllamaResourceTests
 
     private static async Task<IResource> OllamaResourceAsync(params string[] args)
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.BotBottle_AppHost>(args);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.BotBottle_AppHost>(TestParameters.Args(args));
         return builder.Resources.Single(r => r.Name == "ollama");
     }
 
