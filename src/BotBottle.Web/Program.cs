@@ -41,10 +41,11 @@ var app = builder.Build();
 
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapDefaultEndpoints();
-app.MapOpenApi().AllowAnonymous();
+app.MapOpenApi();
 app.MapBottlesApi();
 app.MapTranscriptDownloads();
 app.MapGiteaWebhook();

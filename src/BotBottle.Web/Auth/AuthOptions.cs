@@ -9,4 +9,7 @@ public sealed class AuthOptions
 
     /// <summary>The secret a team member types to sign in to the dashboard; without one nobody can sign in.</summary>
     public string TeamSecret { get; set; } = "";
+
+    /// <summary>Sign-in attempts one address may make per minute; past it the answer is 429 (guessing the secret stays slow).</summary>
+    public int SignInAttemptsPerMinute { get; set; } = 10;
 }

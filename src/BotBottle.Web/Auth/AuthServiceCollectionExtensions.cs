@@ -1,10 +1,12 @@
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace BotBottle.Web.Auth;
 
-public static class AuthServiceCollectionExtensions
+public static partial class AuthServiceCollectionExtensions
 {
     public const string Scheme = "BotBottle";
 
@@ -25,14 +27,39 @@ public static class AuthServiceCollectionExtensions
                 o.Cookie.Name = "botbottle";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = TimeSpan.FromDays(7);
                 o.SlidingExpiration = true;
             })
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser().Build());
         services.AddCascadingAuthenticationState();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(SignInRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = Math.Max(1, configuration.GetValue($"{AuthOptions.Section}:{nameof(AuthOptions.SignInAttemptsPerMinute)}", 10)),
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
+            o.OnRejected = (context, _) =>
+            {
+                var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("BotBottle.Web.Auth");
+                LogSignInThrottled(logger, context.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+                return ValueTask.CompletedTask;
+            };
+        });
         return services;
     }
+
+    /// <summary>The rate-limit policy of the sign-in form: per remote address, <see cref="AuthOptions.SignInAttemptsPerMinute"/>.</summary>
+    public const string SignInRateLimit = "signin";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in attempts from {Address} are over the limit; answering 429")]
+    private static partial void LogSignInThrottled(ILogger logger, string address);
 
     private static bool IsApiCall(HttpRequest request) =>
         request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)

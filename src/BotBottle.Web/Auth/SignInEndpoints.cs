@@ -17,7 +17,7 @@ public static class SignInEndpoints
     {
         endpoints.MapGet(Path, (string? failed, string? returnUrl, IOptions<AuthOptions> auth) =>
             Results.Content(Page(failed is not null, returnUrl, configured: auth.Value.TeamSecret.Length > 0), "text/html; charset=utf-8")).AllowAnonymous();
-        endpoints.MapPost(Path, SignInAsync).AllowAnonymous().DisableAntiforgery();
+        endpoints.MapPost(Path, SignInAsync).AllowAnonymous().DisableAntiforgery().RequireRateLimiting(AuthServiceCollectionExtensions.SignInRateLimit);
         endpoints.MapPost("/signout", async (HttpContext context) =>
         {
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

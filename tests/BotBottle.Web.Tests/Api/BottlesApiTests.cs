@@ -218,9 +218,15 @@ public sealed class BottlesApiTests(RunningWeb web) : IClassFixture<RunningWeb>,
     }
 
     [Fact]
-    public async Task OpenAPI_document_describes_the_api()
+    public async Task OpenAPI_document_describes_the_api_to_signed_in_callers_only()
     {
-        var document = await web.Http.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+        using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = web.Web.Url };
+        using var anonymous = await noRedirects.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+        using var response = await SendAsync(HttpMethod.Get, "/openapi/v1.json");
+        var document = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
+        Assert.StartsWith("/signin", anonymous.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
 
         Assert.Contains("/api/bottles", document, StringComparison.Ordinal);
         Assert.Contains("/api/jobs/{jobId}", document, StringComparison.Ordinal);

@@ -11,6 +11,8 @@ public sealed class RunningWeb : IAsyncLifetime
 
     public const string ApiToken = "api-test-token-7f3c";
 
+    public const string TeamSecret = "team-secret-for-api-tests";
+
     public static readonly string[] Repositories =
     [
         "example/example", "Aneesh-Hegde/gitea-webhook", "anbraten/test-repo", "a_nice_user/hello_world_ci",
@@ -40,6 +42,7 @@ public sealed class RunningWeb : IAsyncLifetime
             ["BotBottle__Webhooks__Gitea__Agent"] = "pr-reviewer",
             ["BotBottle__Webhooks__Gitea__MaxBodyBytes"] = "262144",
             ["BotBottle__Auth__ApiToken"] = ApiToken,
+            ["BotBottle__Auth__TeamSecret"] = TeamSecret,
         };
         if (secret is not null)
         {
