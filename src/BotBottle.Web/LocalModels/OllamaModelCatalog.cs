@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using BotBottle.Core.LocalModels;
+using Microsoft.Extensions.Options;
 using OllamaSharp;
 using OllamaSharp.Models;
 
@@ -28,37 +30,38 @@ public sealed class OllamaRequestException(string message, Exception? inner = nu
 
 /// <summary>
 /// Reads and changes what the local Ollama server holds through its HTTP API (via OllamaSharp):
-/// /api/version, /api/tags, /api/ps, /api/pull.
+/// /api/version, /api/tags, /api/ps, /api/pull. A listing waits at most
+/// <see cref="OllamaOptions.RequestTimeout"/>: an Ollama that accepts connections but does not
+/// answer (a container still downloading its image behind Aspire's proxy) must not hang a page.
 /// </summary>
-public sealed class OllamaModelCatalog(IOllamaApiClient ollama)
+public sealed class OllamaModelCatalog(IOllamaApiClient ollama, IOptions<OllamaOptions> options)
 {
-    /// <summary>The server's version, or null when no Ollama answers (the stack works without one).</summary>
+    /// <summary>The server's version, or null when no Ollama answers in time (the stack works without one).</summary>
     public async Task<string?> VersionAsync(CancellationToken cancellationToken)
     {
         try
         {
-            return await ollama.GetVersionAsync(cancellationToken);
+            return await Call(token => ollama.GetVersionAsync(token), cancellationToken);
         }
-        catch (HttpRequestException)
-        {
-            return null;
-        }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OllamaRequestException)
         {
             return null;
         }
     }
 
+    /// <summary>How long a listing waits, as a sentence's end: "within 10 s".</summary>
+    public string Patience => string.Create(CultureInfo.InvariantCulture, $"within {options.Value.RequestTimeout.TotalSeconds:0.#} s");
+
     public async Task<IReadOnlyList<InstalledModel>> InstalledAsync(CancellationToken cancellationToken)
     {
-        var models = await Call(() => ollama.ListLocalModelsAsync(cancellationToken));
+        var models = await Call(token => ollama.ListLocalModelsAsync(token), cancellationToken);
         return [.. models.Select(m => new InstalledModel(m.Name, m.Size, m.Details?.ParameterSize, m.Details?.QuantizationLevel, m.ModifiedAt)).OrderBy(m => m.Name, StringComparer.Ordinal)];
     }
 
     /// <summary>The models in memory now, with how much of each sits in GPU memory.</summary>
     public async Task<IReadOnlyList<LoadedModel>> LoadedAsync(CancellationToken cancellationToken)
     {
-        var running = await Call(() => ollama.ListRunningModelsAsync(cancellationToken));
+        var running = await Call(token => ollama.ListRunningModelsAsync(token), cancellationToken);
         return [.. running.Select(m => new LoadedModel(m.Name, m.Size, m.SizeVram, m.ContextLength > 0 ? m.ContextLength : null))];
     }
 
@@ -93,15 +96,21 @@ public sealed class OllamaModelCatalog(IOllamaApiClient ollama)
         }
     }
 
-    private static async Task<T> Call<T>(Func<Task<T>> request)
+    private async Task<T> Call<T>(Func<CancellationToken, Task<T>> request, CancellationToken cancellationToken)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.RequestTimeout);
         try
         {
-            return await request();
+            return await request(timeout.Token);
         }
         catch (HttpRequestException ex)
         {
             throw new OllamaRequestException($"Ollama does not answer: {ex.Message}", ex);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new OllamaRequestException($"Ollama did not answer {Patience} (BotBottle:Ollama:RequestTimeout)", ex);
         }
     }
 }

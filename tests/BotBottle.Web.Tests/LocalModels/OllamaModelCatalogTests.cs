@@ -1,4 +1,5 @@
 using BotBottle.Web.LocalModels;
+using Microsoft.Extensions.Options;
 using OllamaSharp;
 
 namespace BotBottle.Web.Tests.LocalModels;
@@ -14,7 +15,7 @@ public sealed class OllamaModelCatalogTests : IAsyncLifetime
     {
         _server = await OllamaContractServer.StartAsync();
         _http = new HttpClient { BaseAddress = _server.Url, Timeout = Timeout.InfiniteTimeSpan };
-        _catalog = new OllamaModelCatalog(new OllamaApiClient(_http));
+        _catalog = new OllamaModelCatalog(new OllamaApiClient(_http), Options.Create(new OllamaOptions()));
     }
 
     public async Task DisposeAsync()
@@ -34,7 +35,23 @@ public sealed class OllamaModelCatalogTests : IAsyncLifetime
     {
         using var nowhere = new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9"), Timeout = TimeSpan.FromSeconds(5) };
 
-        Assert.Null(await new OllamaModelCatalog(new OllamaApiClient(nowhere)).VersionAsync(default));
+        Assert.Null(await new OllamaModelCatalog(new OllamaApiClient(nowhere), Options.Create(new OllamaOptions())).VersionAsync(default));
+    }
+
+    [Fact]
+    public async Task An_ollama_that_takes_connections_but_never_answers_is_given_up_on_in_time()
+    {
+        // What Aspire's proxy does while the Ollama container still downloads its image.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}"), Timeout = Timeout.InfiniteTimeSpan };
+        var catalog = new OllamaModelCatalog(new OllamaApiClient(http), Options.Create(new OllamaOptions { RequestTimeout = TimeSpan.FromSeconds(1) }));
+
+        var version = await catalog.VersionAsync(default).WaitAsync(TimeSpan.FromSeconds(10));
+        var listing = await Assert.ThrowsAsync<OllamaRequestException>(() => catalog.InstalledAsync(default).WaitAsync(TimeSpan.FromSeconds(10)));
+
+        Assert.Null(version);
+        Assert.Equal("Ollama did not answer within 1 s (BotBottle:Ollama:RequestTimeout)", listing.Message);
     }
 
     [Fact]
