@@ -22,6 +22,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<JobQueueClient>();
 builder.Services.AddSingleton<EventLog>();
 builder.Services.AddSingleton<JobSubmitter>();
+builder.Services.AddSingleton<JobProgress>();
 builder.Services.AddBotBottleAuth(builder.Configuration);
 builder.Services.AddOpenApi();
 // The same JSON on every wire (API, queue, events): enums as lowercase words.

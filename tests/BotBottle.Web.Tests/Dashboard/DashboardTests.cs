@@ -50,6 +50,10 @@ public sealed class DashboardTests(RunningDashboard stack)
 
         var row = bob.Locator(".agent-label", new() { HasTextString = "payments bug" });
         await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        // The launch notice followed the job to its end and leads to the agent's page.
+        await Assertions.Expect(alice.GetByTestId("launch-message")).ToHaveAttributeAsync("data-stage", new System.Text.RegularExpressions.Regex("running|finished"), new() { Timeout = 30_000 });
+        await Assertions.Expect(alice.GetByTestId("launch-message")).ToContainTextAsync("payments bug is running in bottle");
+        Assert.StartsWith("/agents/", await alice.GetByTestId("launch-agent-link").GetAttributeAsync("href"), StringComparison.Ordinal);
         Assert.Equal("bright-magenta", await row.GetAttributeAsync("data-color"));
         Assert.Equal("rgb(255, 140, 255)", await row.EvaluateAsync<string>("e => getComputedStyle(e).color"));
         Assert.Equal("700", await row.EvaluateAsync<string>("e => getComputedStyle(e).fontWeight"));
@@ -60,6 +64,19 @@ public sealed class DashboardTests(RunningDashboard stack)
 
         await Assertions.Expect(row).ToHaveCountAsync(0, new() { Timeout = 60_000 });
         await bob.ScreenshotAsync(new() { Path = Path.Combine(stack.ArtifactsDirectory, "row-gone.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task A_launch_that_fails_says_so_with_the_reason_instead_of_launching_for_ever()
+    {
+        var page = await stack.SignedInPageAsync("carol");
+
+        await page.GetByTestId("agent").SelectOptionAsync("unbuilt");
+        await page.GetByTestId("launch").ClickAsync();
+
+        var notice = page.GetByTestId("launch-message");
+        await Assertions.Expect(notice).ToHaveAttributeAsync("data-stage", "failed", new() { Timeout = 60_000 });
+        await Assertions.Expect(notice).ToContainTextAsync("unbuilt failed: the image botbottle/no-such-image:none of agent unbuilt is missing on the Docker engine");
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class RunningDashboard : IAsyncLifetime
         await Redis.InitializeAsync();
         Ollama = await LocalModels.OllamaContractServer.StartAsync();
         var manifest = _root.Combine("agents.yaml");
-        await File.WriteAllTextAsync(manifest, "agents:\n  shell:\n    image: botbottle/agent-base:bookworm\n    harness: claude\n  reviewer:\n    image: botbottle/agent-base:bookworm\n    harness: claude\n");
+        await File.WriteAllTextAsync(manifest, "agents:\n  shell:\n    image: botbottle/agent-base:bookworm\n    harness: claude\n  reviewer:\n    image: botbottle/agent-base:bookworm\n    harness: claude\n  unbuilt:\n    image: botbottle/no-such-image:none\n    harness: claude\n");
         Worker = ServiceProcess.Start("BotBottle.Worker.dll", new Dictionary<string, string>
         {
             ["ConnectionStrings__redis"] = Redis.ConnectionString,

@@ -145,8 +145,7 @@ public sealed partial class DockerBottleBackend(
         try
         {
             disk = await DiskForAsync(bottle, cancellationToken);
-            container = await docker.Containers.CreateContainerAsync(
-                BottleContainerSpec.Create(bottle, network, sidecars.ProxyUrl(network), options.Value, disk), cancellationToken);
+            container = await CreateBottleContainerAsync(bottle, network, disk, cancellationToken);
         }
         catch
         {
@@ -191,6 +190,20 @@ public sealed partial class DockerBottleBackend(
     }
 
     public Task<IReadOnlyList<ActiveAgent>> EnumerateAsync(CancellationToken cancellationToken) => _inventory.EnumerateAsync(cancellationToken);
+
+    private async Task<CreateContainerResponse> CreateBottleContainerAsync(PreparedBottle bottle, BottleNetwork network, string? disk, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await docker.Containers.CreateContainerAsync(
+                BottleContainerSpec.Create(bottle, network, sidecars.ProxyUrl(network), options.Value, disk), cancellationToken);
+        }
+        catch (DockerImageNotFoundException)
+        {
+            throw new InvalidOperationException(
+                $"the image {bottle.Agent.Image} of agent {bottle.Agent.Key} is missing on the Docker engine: build it (build/images/*.sh builds BotBottle's own; ./test.sh runs them all) or fix the agent's image in the manifest");
+        }
+    }
 
     public Task<ExecOutcome> ExecAsync(string slug, IReadOnlyList<string> command, IProgress<OutputLine>? output, CancellationToken cancellationToken) =>
         _commands.ExecAsync(slug, command, output, cancellationToken);
