@@ -80,6 +80,8 @@ public sealed class DrillRig : IAsyncDisposable
             ["BotBottle__Jobs__MaxDeliveries"] = "10",
             ["BotBottle__PullRequests__Agent"] = "claude",
             ["BotBottle__PullRequests__LockExpiry"] = "00:00:10",
+            // About delivery, not trust: who may drive an agent is PrDispatchTests' subject.
+            ["BotBottle__PullRequests__MinimumPermission"] = "None",
             ["BotBottle__PullRequests__PumpInterval"] = "00:00:01",
             ["BotBottle__PullRequests__RotateAfterTurns"] = "1000",
             ["BotBottle__Gitea__BaseUrl"] = Gitea.BaseUrl,

@@ -208,16 +208,7 @@ public sealed partial class EgressSidecars(
 
     public Task RemoveAsync(string slug, CancellationToken cancellationToken) => RemoveContainerAsync(ContainerName(slug), cancellationToken);
 
-    private async Task RemoveContainerAsync(string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await docker.Containers.RemoveContainerAsync(name, new ContainerRemoveParameters { Force = true }, cancellationToken);
-        }
-        catch (DockerContainerNotFoundException)
-        {
-        }
-    }
+    private async Task RemoveContainerAsync(string name, CancellationToken cancellationToken) => await docker.RemoveAsync(name, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Standby egress proxy {Standby} could not be adopted ({Reason}); starting a new one")]
     private static partial void LogStandbyLost(ILogger logger, string standby, string reason);

@@ -62,6 +62,21 @@ public sealed class DockerBottleBackendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Removals_of_one_container_that_meet_all_succeed()
+    {
+        // A Worker reclaiming a dead attempt's job and the orphan sweep remove the same leftovers:
+        // the engine answers the later removal 409 "already in progress", which is not a failure.
+        var name = $"botbottle-removal-race-{Guid.NewGuid():N}"[..40];
+        await _bottles.Docker.Containers.CreateContainerAsync(new CreateContainerParameters { Name = name, Image = TestImages.AgentBase, Cmd = ["sleep", "infinity"] });
+        await _bottles.Docker.Containers.StartContainerAsync(name, new ContainerStartParameters());
+
+        var removals = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _bottles.Docker.RemoveAsync(name, default)));
+
+        Assert.Single(removals, removed => removed);
+        await Assert.ThrowsAsync<DockerContainerNotFoundException>(() => _bottles.Docker.Containers.InspectContainerAsync(name));
+    }
+
+    [Fact]
     public async Task Bottle_cannot_see_the_Docker_socket_and_mounts_nothing_of_the_host_but_its_own_disk()
     {
         var bottle = await LaunchAsync("shell");

@@ -204,6 +204,8 @@ public sealed class JobOwnershipTests : IAsyncLifetime
         {
             ["BotBottle__Jobs__MaxConcurrentJobs"] = slots.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["BotBottle__PullRequests__LockExpiry"] = "00:00:03",
+            // About delivery, not trust: who may drive an agent is PrDispatchTests' subject.
+            ["BotBottle__PullRequests__MinimumPermission"] = "None",
             ["BotBottle__PullRequests__Agent"] = "claude",
             ["BotBottle__PullRequests__PumpInterval"] = "00:00:00.500",
         };

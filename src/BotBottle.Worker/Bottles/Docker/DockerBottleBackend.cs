@@ -253,13 +253,7 @@ public sealed partial class DockerBottleBackend(
             return;
         }
 
-        try
-        {
-            await docker.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true }, cancellationToken);
-        }
-        catch (DockerContainerNotFoundException)
-        {
-        }
+        await docker.RemoveAsync(id, cancellationToken);
     }
 
     public async Task TeardownAsync(string slug, bool deleteState, CancellationToken cancellationToken)
@@ -291,15 +285,7 @@ public sealed partial class DockerBottleBackend(
             RuntimeRecord.Delete(state.BottleDir(slug));
         }
 
-        var removed = false;
-        try
-        {
-            await docker.Containers.RemoveContainerAsync(DockerNames.Container(slug), new ContainerRemoveParameters { Force = true }, cancellationToken);
-            removed = true;
-        }
-        catch (DockerContainerNotFoundException)
-        {
-        }
+        var removed = await docker.RemoveAsync(DockerNames.Container(slug), cancellationToken);
 
         // Before the network: a network with a container still attached cannot be deleted.
         await sidecars.RemoveAsync(slug, cancellationToken);

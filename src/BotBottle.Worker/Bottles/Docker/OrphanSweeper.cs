@@ -46,13 +46,9 @@ internal sealed partial class OrphanSweeper(IDockerClient docker, BottleNetworks
 
     private async Task RemoveAsync(string id, string name, CancellationToken cancellationToken)
     {
-        try
+        if (await docker.RemoveAsync(id, cancellationToken))
         {
-            await docker.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true }, cancellationToken);
             LogSwept(logger, name);
-        }
-        catch (DockerContainerNotFoundException)
-        {
         }
     }
 
