@@ -39,8 +39,12 @@ if ! image_exists "$base"; then
 fi
 
 echo "image $image: publishing the credential scanner and adding it to $base"
-dotnet publish "$repo/src/BotBottle.Egress.Scanner" -c Release -r linux-x64 --self-contained \
-  -p:PublishTrimmed=true -p:PublishSingleFile=true -o "$work/scanner" --nologo -v quiet >/dev/null
+if ! dotnet publish "$repo/src/BotBottle.Egress.Scanner" -c Release -r linux-x64 --self-contained \
+  -p:PublishTrimmed=true -p:PublishSingleFile=true -o "$work/scanner" --nologo -v quiet >"$work/publish.log" 2>&1; then
+  cat "$work/publish.log" >&2
+  echo "image $image: publishing the credential scanner failed (above)" >&2
+  exit 1
+fi
 install -m 0755 "$work/scanner/botbottle-egress-scanner" "$work/botbottle-egress-scanner"
 install -m 0755 "$here/egress/start" "$work/botbottle-egress-start"
 install -m 0755 "$here/egress/serve" "$work/botbottle-egress-serve"
