@@ -1,3 +1,4 @@
+using BotBottle.AppHost.Credentials;
 using BotBottle.AppHost.LocalModels;
 using BotBottle.AppHost.Queue;
 
@@ -59,5 +60,11 @@ if (builder.Configuration["Parameters:gitea-token"] is { Length: > 0 })
 {
     worker.WithEnvironment("BotBottle__Gitea__Token", builder.AddParameter("gitea-token", secret: true));
 }
+
+// The harnesses' model API credentials, each optional: without one, a run of that harness is
+// refused before any container starts, naming the parameter to set.
+worker.WithAgentCredential("anthropic-api-key", "ANTHROPIC_API_KEY");
+worker.WithAgentCredential("claude-code-oauth-token", "CLAUDE_CODE_OAUTH_TOKEN");
+worker.WithAgentCredential("openai-api-key", "OPENAI_API_KEY");
 
 builder.Build().Run();

@@ -102,6 +102,12 @@ public sealed partial class BottleRunner(
     private async Task<RunOutcome> RunInBottleAsync(PreparedBottle prepared, string task, string? resumeSessionId, string jobId, CancellationToken cancellationToken)
     {
         var bottle = await WireModelAsync(prepared with { EndsWithRun = true }, task, jobId);
+        // Refused before any container starts: inside, the CLI would only say "Not logged in".
+        if (HarnessCredentials.Missing(bottle.Agent.Key, bottle.Agent.Harness, Bottles.Docker.BottleContainerSpec.MergedEnvironment(bottle, options.Value)) is { } missing)
+        {
+            throw new InvalidOperationException(missing);
+        }
+
         var harness = HarnessCatalog.For(bottle.Agent.Harness);
         var command = harness.BuildCommand(string.IsNullOrWhiteSpace(task) ? bottle.Agent.Prompt : task, resumeSessionId);
         string? instance = null;

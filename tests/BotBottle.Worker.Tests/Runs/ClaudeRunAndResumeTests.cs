@@ -33,6 +33,23 @@ public sealed class ClaudeRunAndResumeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_without_a_model_credential_is_refused_before_any_container_with_what_to_set()
+    {
+        await File.WriteAllTextAsync(_bottles.ManifestPath, ClaudeAgentManifest.For(_model.Port).Replace("ANTHROPIC_API_KEY", "UNRELATED_VARIABLE", StringComparison.Ordinal));
+        var runner = _bottles.Runner(_events, _redis.Connection);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            runner.RunAsync(new BottleRequest("claude", WorkspaceSource.Empty), "hello", "job-nokey", null, default));
+
+        Assert.Equal(
+            "agent claude (claude) has no credential for its model API: set the AppHost parameter anthropic-api-key (or claude-code-oauth-token) " +
+            "(dotnet user-secrets set Parameters:anthropic-api-key <value> --project src/BotBottle.AppHost), or ANTHROPIC_API_KEY in the Worker's BotBottle:AgentEnvironment or the agent's env in the manifest",
+            error.Message);
+        Assert.Empty(_model.Requests);
+        Assert.DoesNotContain(_events.All, e => e.Kind == Core.Events.BottleEventKind.Running);
+    }
+
+    [Fact]
     public async Task Run_returns_the_session_id_snapshots_the_transcript_and_resume_continues_the_same_conversation()
     {
         var runner = _bottles.Runner(_events, _redis.Connection);
