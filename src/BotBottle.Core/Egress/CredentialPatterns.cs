@@ -5,8 +5,9 @@ namespace BotBottle.Core.Egress;
 /// <summary>One kind of credential the egress proxy refuses to let out, by name and pattern.</summary>
 /// <param name="Name">Reported in the denial event (never the matched text).</param>
 /// <param name="Pattern">
-/// A POSIX extended regular expression: the proxy's scanner matches it with bash's <c>=~</c>, so it
-/// must avoid Perl-only syntax (<c>\d</c>, lookarounds, lazy quantifiers).
+/// A regular expression in the common subset of POSIX extended and .NET syntax: the sidecar's
+/// scanner compiles it with .NET's non-backtracking engine, so it must avoid lookarounds and
+/// backreferences (and, to stay portable, Perl-only classes such as <c>\d</c>).
 /// </param>
 public sealed record CredentialPattern(string Name, string Pattern);
 
@@ -27,19 +28,6 @@ public static class CredentialPatterns
         new("google-api-key", "AIza[A-Za-z0-9_-]{35}"),
         new("slack-token", "xox[abposr]-[A-Za-z0-9-]{10,}"),
         new("private-key", "-----BEGIN ([A-Z]+ )?PRIVATE KEY-----"),
-    ];
-
-    /// <summary>
-    /// The request headers the proxy scans besides the URL: where clients put credentials. Squid can
-    /// hand a helper only named headers before it forwards a request, so a credential in a header
-    /// not listed here is not seen.
-    /// </summary>
-    public static IReadOnlyList<string> ScannedHeaders { get; } =
-    [
-        "Authorization", "Proxy-Authorization", "Cookie", "X-Api-Key", "Api-Key", "X-Auth-Token",
-        "X-Access-Token", "Access-Token", "Private-Token", "X-Token", "Token", "X-Secret", "X-Key",
-        "X-Goog-Api-Key", "X-Amz-Security-Token", "X-GitHub-Token", "X-Gitea-Token", "Referer", "User-Agent",
-        "X-Forwarded-For", "From",
     ];
 
     /// <summary>The first pattern that matches <paramref name="text"/>, or null.</summary>

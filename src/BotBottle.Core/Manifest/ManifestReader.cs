@@ -117,20 +117,9 @@ internal sealed partial class ManifestReader(string sourceName)
     private List<int> ReadTlsPorts(YamlMappingNode agent, string path)
     {
         var ports = new List<int> { AgentDefinition.DefaultTlsPort };
-        if (Child(agent, "tlsPorts") is not { } node || IsNull(node))
+        foreach (var (entry, text) in ListEntries(agent, "tlsPorts", path, "a list of ports, e.g. [443, 8443]"))
         {
-            return ports;
-        }
-
-        if (node is not YamlSequenceNode entries)
-        {
-            AddError(node, $"{path}.tlsPorts: expected a list of ports, e.g. [443, 8443]");
-            return ports;
-        }
-
-        foreach (var entry in entries.Children)
-        {
-            if (ScalarText(entry) is { } text && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535)
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535)
             {
                 if (!ports.Contains(port))
                 {
@@ -139,11 +128,34 @@ internal sealed partial class ManifestReader(string sourceName)
             }
             else
             {
-                AddError(entry, $"{path}.tlsPorts: '{ScalarText(entry)}' is not a port; ports are 1-65535");
+                AddError(entry, $"{path}.tlsPorts: '{text}' is not a port; ports are 1-65535");
             }
         }
 
         return ports;
+    }
+
+    /// <summary>
+    /// The entries of the list under <paramref name="key"/>, each with its scalar text (null for an
+    /// entry that is not a scalar); nothing when the key is absent or null, an error when it is not a list.
+    /// </summary>
+    private IEnumerable<(YamlNode Entry, string? Text)> ListEntries(YamlMappingNode parent, string key, string path, string expected)
+    {
+        if (Child(parent, key) is not { } node || IsNull(node))
+        {
+            yield break;
+        }
+
+        if (node is not YamlSequenceNode entries)
+        {
+            AddError(node, $"{path}.{key}: expected {expected}");
+            yield break;
+        }
+
+        foreach (var entry in entries.Children)
+        {
+            yield return (entry, ScalarText(entry));
+        }
     }
 
     private Harness? ReadHarness(YamlMappingNode agent, string path)
@@ -165,20 +177,9 @@ internal sealed partial class ManifestReader(string sourceName)
     private List<EgressRule> ReadEgress(YamlMappingNode agent, string path)
     {
         var rules = new List<EgressRule>();
-        if (Child(agent, "egress") is not { } node || IsNull(node))
+        foreach (var (entry, text) in ListEntries(agent, "egress", path, "a list of hosts"))
         {
-            return rules;
-        }
-
-        if (node is not YamlSequenceNode entries)
-        {
-            AddError(node, $"{path}.egress: expected a list of hosts");
-            return rules;
-        }
-
-        foreach (var entry in entries.Children)
-        {
-            if (ScalarText(entry) is not { } text)
+            if (text is null)
             {
                 AddError(entry, $"{path}.egress: each entry must be a host name, address or network, e.g. api.github.com, \"*.github.com:443\" or 10.0.5.0/24");
             }
@@ -257,7 +258,7 @@ internal sealed partial class ManifestReader(string sourceName)
             return bytes;
         }
 
-        AddError(Child(limits, key)!, $"{path}.{key}: invalid {(key == "disk" ? "disk" : "memory")} size '{text}'; {MemorySize.Hint}");
+        AddError(Child(limits, key)!, $"{path}.{key}: invalid {key} size '{text}'; {MemorySize.Hint}");
         return null;
     }
 

@@ -21,6 +21,12 @@ public static partial class MemorySize
 
     public const string Hint = "use a number with an optional unit b, k, m, g or t (e.g. 512m, 2g)";
 
+    /// <summary>A positive size from the configuration setting <paramref name="setting"/>; a bad one stops with the setting's name.</summary>
+    public static long ParseSetting(string? text, string setting) =>
+        TryParse(text, out var bytes) && bytes > 0
+            ? bytes
+            : throw new InvalidOperationException($"{setting} is '{text}'; {Hint}");
+
     public static bool TryParse(string? text, out long bytes)
     {
         bytes = 0;

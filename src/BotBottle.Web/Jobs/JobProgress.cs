@@ -43,7 +43,8 @@ public sealed class JobProgress(EventLog events)
                 cursor = entry.Id;
                 var e = entry.Event;
                 slug = e.Slug is { Length: > 0 } known ? known : slug;
-                if (StageOf(e) is not { } next || (next == stage && next != JobStage.Failed && next != JobStage.Finished))
+                // Each stage once; a finish or failure ends the loop below, so it never repeats.
+                if (StageOf(e) is not { } next || next == stage)
                 {
                     continue;
                 }

@@ -28,8 +28,5 @@ public sealed class LimitOptions
         new ResourceLimits(Size(DefaultMemory, nameof(DefaultMemory)), DefaultCpus, DefaultPids, Size(DefaultDisk, nameof(DefaultDisk))),
         new ResourceLimits(Size(MaxMemory, nameof(MaxMemory)), MaxCpus, MaxPids, Size(MaxDisk, nameof(MaxDisk))));
 
-    private static long Size(string text, string name) =>
-        MemorySize.TryParse(text, out var bytes) && bytes > 0
-            ? bytes
-            : throw new InvalidOperationException($"BotBottle:Limits:{name} is '{text}'; {MemorySize.Hint}");
+    private static long Size(string text, string name) => MemorySize.ParseSetting(text, $"BotBottle:Limits:{name}");
 }

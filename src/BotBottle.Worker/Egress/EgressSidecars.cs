@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Net;
 using BotBottle.Core.Egress;
-using BotBottle.Core.Manifest;
 using BotBottle.Core.State;
 using BotBottle.Worker.Bottles;
 using BotBottle.Worker.Bottles.Docker;

@@ -16,7 +16,6 @@ namespace BotBottle.Worker.Egress;
 public static class SidecarFirewall
 {
     public const string RulesPath = "/etc/squid/botbottle/firewall.rules";
-    public const string Rules6Path = "/etc/squid/botbottle/firewall6.rules";
 
     /// <summary>IPv4 rules: loopback (Docker's DNS), replies, the host and the opened private networks, then every private range refused.</summary>
     public static string Render(EgressPolicy policy, SidecarPlacement placement)

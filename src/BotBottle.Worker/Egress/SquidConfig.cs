@@ -44,7 +44,6 @@ public static class SquidConfig
     public const string LogTag = "BOTBOTTLE";
 
     public const string ConfigPath = "/etc/squid/botbottle/squid.conf";
-    public const string PatternsPath = "/etc/squid/botbottle/credential-patterns";
     public const string CaPath = "/etc/squid/botbottle/ca.pem";
     public const string UpstreamCaPath = "/etc/squid/botbottle/upstream-ca.pem";
 

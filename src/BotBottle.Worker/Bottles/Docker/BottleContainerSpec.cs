@@ -97,10 +97,7 @@ public static class BottleContainerSpec
     }
 
     private static string Tmpfs(BottleOptions options) =>
-        string.Create(CultureInfo.InvariantCulture, $"rw,nosuid,nodev,size={TmpfsSize(options.TmpSize)},mode=1777");
-
-    private static long TmpfsSize(string text) =>
-        MemorySize.TryParse(text, out var bytes) && bytes > 0 ? bytes : throw new InvalidOperationException($"BotBottle:TmpSize is '{text}'; {MemorySize.Hint}");
+        string.Create(CultureInfo.InvariantCulture, $"rw,nosuid,nodev,size={MemorySize.ParseSetting(options.TmpSize, "BotBottle:TmpSize")},mode=1777");
 
     /// <summary>The bottle's environment before the proxy settings: the Worker's, the manifest's, then this launch's.</summary>
     public static Dictionary<string, string> MergedEnvironment(PreparedBottle bottle, BottleOptions options)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace BotBottle.Worker.Bottles.Docker;
@@ -111,19 +110,10 @@ internal sealed partial class BottleDisks(string stateRoot, ILogger logger)
 
     private static async Task RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in arguments)
+        var (exitCode, stderr) = await HostProcess.RunAsync(program, arguments, cancellationToken);
+        if (exitCode != 0)
         {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.StandardOutput.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"preparing the bottle's disk failed: {program} exited {process.ExitCode}: {(await errors).Trim()}");
+            throw new InvalidOperationException($"preparing the bottle's disk failed: {program} exited {exitCode}: {stderr.Trim()}");
         }
     }
 

@@ -129,7 +129,7 @@ public sealed partial class DockerBottleBackend(
             return null;
         }
 
-        return await _disks.CreateAsync(bottle.Slug, bottle.Agent.Limits.DiskBytes ?? LimitPolicy.Standard.Defaults.DiskBytes!.Value, cancellationToken);
+        return await _disks.CreateAsync(bottle.Slug, bottle.Agent.Limits.DiskBytes ?? options.Value.Limits.ToPolicy().Defaults.DiskBytes!.Value, cancellationToken);
     }
 
     private async Task<string> LaunchOnAsync(PreparedBottle bottle, BottleNetwork network, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BotBottle.Core.Backends;
 
 namespace BotBottle.Worker.Bottles.Workspace;
@@ -100,26 +99,12 @@ public sealed partial class WorkspaceProvisioner(ILogger<WorkspaceProvisioner> l
 
     private static async Task GitAsync(string[] arguments, string? workingDirectory, WorkspaceSource.GitClone clone, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("git")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
         // Never stop to ask for credentials: there is nobody to answer.
-        start.Environment["GIT_TERMINAL_PROMPT"] = "0";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("git could not be started");
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.StandardOutput.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        if (process.ExitCode != 0)
+        var (exitCode, stderr) = await HostProcess.RunAsync("git", arguments, cancellationToken, workingDirectory,
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["GIT_TERMINAL_PROMPT"] = "0" });
+        if (exitCode != 0)
         {
-            var message = (await stderr).Replace(clone.Repository, clone.RedactedRepository, StringComparison.Ordinal).Trim();
+            var message = stderr.Replace(clone.Repository, clone.RedactedRepository, StringComparison.Ordinal).Trim();
             throw new InvalidOperationException($"git {arguments[0]} of {clone.RedactedRepository} failed: {message}");
         }
     }
