@@ -31,7 +31,8 @@ public sealed class ModelsPageTests(RunningDashboard stack)
     [Fact]
     public async Task Pulling_a_model_shows_its_progress_until_it_succeeds()
     {
-        stack.Ollama.PullLineDelay = TimeSpan.FromMilliseconds(150);
+        stack.Ollama.PullLineDelay = TimeSpan.FromMilliseconds(20);
+        stack.Ollama.HoldPullAfter = 6;
         stack.Ollama.PullLines =
         [
             """{"status":"pulling manifest"}""",
@@ -44,7 +45,18 @@ public sealed class ModelsPageTests(RunningDashboard stack)
         await page.GetByTestId("pull-model").FillAsync("qwen2.5-coder:7b");
         await page.GetByTestId("pull").ClickAsync();
 
-        await Assertions.Expect(page.GetByTestId("pull-status")).ToContainTextAsync("pulling 2bada8a74506");
+        try
+        {
+            // Held after five of ten layers: the page shows where the pull is, not just that it runs.
+            await Assertions.Expect(page.GetByTestId("pull-status")).ToContainTextAsync("pulling 2bada8a74506");
+            await Assertions.Expect(page.GetByTestId("pull-progress")).ToHaveAttributeAsync("data-value", "0.50");
+        }
+        finally
+        {
+            stack.Ollama.HoldPullAfter = null;
+            stack.Ollama.ReleasePull();
+        }
+
         await Assertions.Expect(page.GetByTestId("pull-status")).ToHaveTextAsync("success", new() { Timeout = 15_000 });
         Assert.Equal("1.00", await page.GetByTestId("pull-progress").GetAttributeAsync("data-value"));
     }

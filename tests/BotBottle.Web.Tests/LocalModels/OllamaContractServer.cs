@@ -16,7 +16,6 @@ public sealed class OllamaContractServer : IAsyncDisposable
 {
     private WebApplication _app = null!;
 
-
     public Uri Url { get; private set; } = null!;
 
     /// <summary>Body of /api/ps; tests set the loaded models they need.</summary>
@@ -26,6 +25,16 @@ public sealed class OllamaContractServer : IAsyncDisposable
     public IReadOnlyList<string> PullLines { get; set; } = [];
 
     public TimeSpan PullLineDelay { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// When set, the pull stops after streaming this many lines until <see cref="ReleasePull"/>, so a test
+    /// can look at an intermediate state without racing the stream.
+    /// </summary>
+    public int? HoldPullAfter { get; set; }
+
+    private TaskCompletionSource _pullReleased = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ReleasePull() => _pullReleased.TrySetResult();
 
     public bool PullAborted { get; private set; }
 
@@ -51,9 +60,15 @@ public sealed class OllamaContractServer : IAsyncDisposable
         context.Response.ContentType = "application/x-ndjson";
         try
         {
-            foreach (var line in PullLines)
+            var released = _pullReleased = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            for (var i = 0; i < PullLines.Count; i++)
             {
-                await context.Response.WriteAsync(line + "\n", Encoding.UTF8, context.RequestAborted);
+                if (i == HoldPullAfter)
+                {
+                    await released.Task.WaitAsync(context.RequestAborted);
+                }
+
+                await context.Response.WriteAsync(PullLines[i] + "\n", Encoding.UTF8, context.RequestAborted);
                 await context.Response.Body.FlushAsync(context.RequestAborted);
                 await Task.Delay(PullLineDelay, context.RequestAborted);
             }
