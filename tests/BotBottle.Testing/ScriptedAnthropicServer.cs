@@ -51,7 +51,7 @@ public sealed class ScriptedAnthropicServer : IAsyncDisposable
             app.MapPost("/v1/messages/count_tokens", (HttpContext _) => Results.Json(new { input_tokens = 42 }));
             app.MapFallback(async context =>
             {
-                server._requests.Enqueue(new RecordedRequest(context.Request.Path, await ReadBodyAsync(context.Request)));
+                server._requests.Enqueue(new RecordedRequest(context.Request.Path, await ReadBodyAsync(context.Request)) { Credentials = CredentialsOf(context.Request) });
                 context.Response.StatusCode = 404;
             });
         });
@@ -66,7 +66,7 @@ public sealed class ScriptedAnthropicServer : IAsyncDisposable
     private async Task MessagesAsync(HttpContext context)
     {
         var body = await ReadBodyAsync(context.Request);
-        _requests.Enqueue(new RecordedRequest(context.Request.Path, body));
+        _requests.Enqueue(new RecordedRequest(context.Request.Path, body) { Credentials = CredentialsOf(context.Request) });
         var n = Interlocked.Increment(ref _replyCount);
         var inFlight = Interlocked.Increment(ref _inFlight);
         InterlockedMax(ref _maxInFlight, inFlight);
@@ -166,6 +166,10 @@ public sealed class ScriptedAnthropicServer : IAsyncDisposable
         await response.Body.FlushAsync();
     }
 
+    /// <summary>Every instance of the headers a model credential travels in, as "name: value".</summary>
+    private static string[] CredentialsOf(HttpRequest request) =>
+        [.. ((string[])["x-api-key", "authorization"]).SelectMany(name => request.Headers[name].Select(value => $"{name}: {value}"))];
+
     private static async Task<string> ReadBodyAsync(HttpRequest request)
     {
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
@@ -181,5 +185,8 @@ public sealed class ScriptedAnthropicServer : IAsyncDisposable
 
 public sealed record RecordedRequest(string Path, string Body)
 {
+    /// <summary>The credential headers the request arrived with (x-api-key, authorization), every instance.</summary>
+    public IReadOnlyList<string> Credentials { get; init; } = [];
+
     public JsonDocument Json() => JsonDocument.Parse(Body);
 }

@@ -17,6 +17,12 @@ public sealed record EgressPolicy(IReadOnlyList<EgressRule> Allowed, IReadOnlyLi
     /// <summary>Ports a TLS tunnel (CONNECT) may go to.</summary>
     public IReadOnlyList<int> TlsPorts { get; init; } = [AgentDefinition.DefaultTlsPort];
 
+    /// <summary>
+    /// The harness's API as the sidecar reaches it for the bottle, adding the credential the bottle
+    /// does not hold; null when the bottle has no credential to broker.
+    /// </summary>
+    public HarnessApiRoute? BrokeredApi { get; init; }
+
     /// <summary>The address and network entries: the only private address space a bottle may reach.</summary>
     public IEnumerable<EgressRule> Networks => Allowed.Where(rule => rule.Network is not null);
 
@@ -61,17 +67,10 @@ public sealed record EgressPolicy(IReadOnlyList<EgressRule> Allowed, IReadOnlyLi
     /// </summary>
     public static EgressRule HarnessApi(Harness harness, IReadOnlyDictionary<string, string> environment)
     {
-        ArgumentNullException.ThrowIfNull(environment);
-        var variable = harness == Harness.Codex ? "OPENAI_BASE_URL" : "ANTHROPIC_BASE_URL";
-        if (environment.TryGetValue(variable, out var value)
-            && Uri.TryCreate(value, UriKind.Absolute, out var url)
-            && url.Scheme is "http" or "https"
-            && EgressRule.TryParse(string.Create(CultureInfo.InvariantCulture, $"{url.IdnHost}:{url.Port}"), out var rule, out _))
-        {
-            return rule;
-        }
-
-        return EgressRule.Parse($"{HarnessCatalog.For(harness).ApiHost}:443");
+        var origin = CredentialBroker.ApiOrigin(harness, environment);
+        return EgressRule.TryParse(string.Create(CultureInfo.InvariantCulture, $"{origin.IdnHost}:{origin.Port}"), out var rule, out _)
+            ? rule
+            : EgressRule.Parse($"{HarnessCatalog.For(harness).ApiHost}:443");
     }
 }
 

@@ -2,31 +2,53 @@ using BotBottle.Core.Manifest;
 
 namespace BotBottle.Core.Harnesses;
 
+/// <summary>A variable a harness reads its model credential from, and the header it sends it in.</summary>
+/// <param name="Variable">The environment variable the harness reads.</param>
+/// <param name="Header">The request header the credential travels in.</param>
+/// <param name="Scheme">What precedes the credential in the header ("Bearer "), or nothing.</param>
+public sealed record CredentialVariable(string Variable, string Header, string Scheme);
+
 /// <summary>
-/// Whether a harness about to run has a credential for its model API, and if not, what to set. A
-/// run without one fails inside the container with the CLI's own "Not logged in"; refusing it
-/// before any container starts, with the parameter to set, is what an operator can act on.
+/// Which credentials each harness uses for its model API and how it sends them. A run without one
+/// fails inside the container with the CLI's own "Not logged in"; refusing it before any container
+/// starts, with the parameter to set, is what an operator can act on.
 /// </summary>
 public static class HarnessCredentials
 {
-    private static readonly Dictionary<Harness, (string[] Variables, string Parameter)> Needed = new()
+    private static readonly Dictionary<Harness, (CredentialVariable[] Variables, string Parameter)> Known = new()
     {
-        [Harness.Claude] = (["ANTHROPIC_API_KEY", "CLAUDE_CODE_OAUTH_TOKEN", "ANTHROPIC_AUTH_TOKEN"], "anthropic-api-key (or claude-code-oauth-token)"),
-        [Harness.Codex] = (["OPENAI_API_KEY", "CODEX_API_KEY"], "openai-api-key"),
+        // In the order the harness prefers them when several are set.
+        [Harness.Claude] = (
+            [
+                new("ANTHROPIC_API_KEY", "X-Api-Key", ""),
+                new("CLAUDE_CODE_OAUTH_TOKEN", "Authorization", "Bearer "),
+                new("ANTHROPIC_AUTH_TOKEN", "Authorization", "Bearer "),
+            ],
+            "anthropic-api-key (or claude-code-oauth-token)"),
+        [Harness.Codex] = (
+            [
+                new("OPENAI_API_KEY", "Authorization", "Bearer "),
+                new("CODEX_API_KEY", "Authorization", "Bearer "),
+            ],
+            "openai-api-key"),
     };
+
+    /// <summary>The credential variables <paramref name="harness"/> reads, preferred first; none when it needs none here.</summary>
+    public static IReadOnlyList<CredentialVariable> For(Harness harness) =>
+        Known.TryGetValue(harness, out var known) ? known.Variables : [];
 
     /// <returns>Null when <paramref name="environment"/> holds a credential (or the harness needs none here); else the reason, naming what to set.</returns>
     public static string? Missing(string agentKey, Harness harness, IReadOnlyDictionary<string, string> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        if (!Needed.TryGetValue(harness, out var needed)
-            || needed.Variables.Any(v => environment.TryGetValue(v, out var value) && !string.IsNullOrWhiteSpace(value)))
+        if (!Known.TryGetValue(harness, out var needed)
+            || needed.Variables.Any(v => environment.TryGetValue(v.Variable, out var value) && !string.IsNullOrWhiteSpace(value)))
         {
             return null;
         }
 
         return $"agent {agentKey} ({harness.ToManifestName()}) has no credential for its model API: set the AppHost parameter {needed.Parameter} " +
             $"(dotnet user-secrets set Parameters:{needed.Parameter.Split(' ')[0]} <value> --project src/BotBottle.AppHost), " +
-            $"or {needed.Variables[0]} in the Worker's BotBottle:AgentEnvironment or the agent's env in the manifest";
+            $"or {needed.Variables[0].Variable} in the Worker's BotBottle:AgentEnvironment or the agent's env in the manifest";
     }
 }

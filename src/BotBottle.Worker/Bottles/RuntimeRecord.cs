@@ -16,7 +16,8 @@ public sealed record RuntimeRecord(
     [property: JsonPropertyName("subnet")] string? Subnet = null,
     [property: JsonPropertyName("egress_apis")] IReadOnlyList<string>? EgressApis = null,
     [property: JsonPropertyName("egress_extra")] IReadOnlyList<string>? EgressExtra = null,
-    [property: JsonPropertyName("disk")] string? Disk = null)
+    [property: JsonPropertyName("disk")] string? Disk = null,
+    [property: JsonPropertyName("brokered_api")] BrokeredApi? BrokeredApi = null)
 {
     public const string FileName = "runtime.json";
 
@@ -53,4 +54,15 @@ public sealed record RuntimeRecord(
     }
 
     public static void Delete(string stateDirectory) => File.Delete(Path.Combine(stateDirectory, FileName));
+}
+
+/// <summary>The harness API the sidecar adds the credential for (no secret: where, and in which header).</summary>
+public sealed record BrokeredApi(
+    [property: JsonPropertyName("origin")] string Origin,
+    [property: JsonPropertyName("header")] string Header)
+{
+    public static BrokeredApi? Of(Core.Harnesses.HarnessApiRoute? route) => route is null ? null : new(route.Origin.ToString(), route.Header);
+
+    public Core.Harnesses.HarnessApiRoute? ToRoute() =>
+        Uri.TryCreate(Origin, UriKind.Absolute, out var origin) ? new Core.Harnesses.HarnessApiRoute(origin, Header) : null;
 }

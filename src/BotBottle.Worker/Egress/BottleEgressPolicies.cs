@@ -26,7 +26,8 @@ public sealed class BottleEgressPolicies(BottleStateStore state)
             return null;
         }
 
-        var policy = EgressPolicy.For(manifest.GetAgent(metadata.AgentName), Rules(record.EgressApis), Rules(record.EgressExtra));
+        var policy = EgressPolicy.For(manifest.GetAgent(metadata.AgentName), Rules(record.EgressApis), Rules(record.EgressExtra))
+            with { BrokeredApi = record.BrokeredApi?.ToRoute() };
         return new Current(new BottleNetwork(record.Network, subnet), policy);
     }
 

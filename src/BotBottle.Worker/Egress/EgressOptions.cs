@@ -17,6 +17,12 @@ public sealed class EgressOptions
     public int ProxyPort { get; set; } = 3128;
 
     /// <summary>
+    /// The sidecar port a harness reaches its model API on: Squid as a reverse proxy to the API,
+    /// adding the credential the bottle never holds.
+    /// </summary>
+    public int HarnessApiPort { get; set; } = 3129;
+
+    /// <summary>
     /// Opt-in TLS inspection: the proxy terminates each HTTPS connection with a certificate from the
     /// installation's own CA (which the bottles are told to trust), so URLs, headers and the
     /// credential scan reach inside TLS. Off by default: it breaks certificate pinning and puts the

@@ -1,4 +1,5 @@
 using BotBottle.Core.Egress;
+using BotBottle.Core.Harnesses;
 using BotBottle.Core.State;
 using BotBottle.Worker.Bottles;
 using BotBottle.Worker.Bottles.Docker;
@@ -74,8 +75,23 @@ public sealed partial class EgressSidecars(
     {
         ArgumentNullException.ThrowIfNull(network);
         var name = StandbyName(network.Name);
-        var id = await StartContainerAsync(name, network, EgressPolicy.DenyAll, cancellationToken);
+        var id = await StartContainerAsync(name, network, EgressPolicy.DenyAll, credential: null, cancellationToken);
         return network with { StandbyProxy = name, StandbyProxyId = id };
+    }
+
+    /// <summary>
+    /// The proxy user in the egress image (Debian's) owns the credential file; its group is root's, for
+    /// the validation of a new configuration, which runs as a root without CAP_DAC_OVERRIDE.
+    /// </summary>
+    private const int ProxyUid = 13;
+
+    private const int RootGroup = 0;
+
+    /// <summary>Where a harness on <paramref name="network"/> reaches its model API, through the sidecar that adds the credential.</summary>
+    public Uri HarnessApiUrl(BottleNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return new Uri($"http://{SubnetPool.AddressIn(network.Subnet, ProxyOffset)}:{options.Value.HarnessApiPort}");
     }
 
     /// <summary>What a bottle on <paramref name="network"/> sets HTTP_PROXY and HTTPS_PROXY to.</summary>
@@ -88,9 +104,10 @@ public sealed partial class EgressSidecars(
     /// <summary>
     /// The sidecar for <paramref name="slug"/>: the network's standby one renamed and given the
     /// bottle's policy when there is one, else a new one. Returns the sidecar's container id once
-    /// Squid accepts connections under that policy.
+    /// Squid accepts connections under that policy. <paramref name="credential"/>, the harness's,
+    /// goes into the sidecar as a file only Squid's user reads, never into its environment.
     /// </summary>
-    public async Task<string> StartAsync(string slug, BottleNetwork network, EgressPolicy policy, CancellationToken cancellationToken)
+    public async Task<string> StartAsync(string slug, BottleNetwork network, EgressPolicy policy, BrokeredCredential? credential, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(network);
         await RemoveAsync(slug, cancellationToken);
@@ -101,7 +118,7 @@ public sealed partial class EgressSidecars(
                 await docker.Containers.RenameContainerAsync(standby, new ContainerRenameParameters { NewName = ContainerName(slug) }, cancellationToken);
                 // No separate check of a fresh sidecar's first real configuration: were it bad, Squid
                 // would exit, and waiting for it to listen again reports that.
-                await ApplyAsync(slug, network, policy, validate: false, cancellationToken);
+                await ApplyAsync(slug, network, policy, credential, validate: false, cancellationToken);
                 return standbyId;
             }
             catch (Exception ex) when (ex is DockerApiException or InvalidOperationException or TimeoutException && !cancellationToken.IsCancellationRequested)
@@ -112,7 +129,7 @@ public sealed partial class EgressSidecars(
             }
         }
 
-        return await StartContainerAsync(ContainerName(slug), network, policy, cancellationToken);
+        return await StartContainerAsync(ContainerName(slug), network, policy, credential, cancellationToken);
     }
 
     /// <summary>Removes the standby sidecar of a spare network, by the network's name.</summary>
@@ -121,7 +138,7 @@ public sealed partial class EgressSidecars(
 
     private static string StandbyName(string networkName) => $"{NamePrefix}standby-{networkName}";
 
-    private async Task<string> StartContainerAsync(string name, BottleNetwork network, EgressPolicy policy, CancellationToken cancellationToken)
+    private async Task<string> StartContainerAsync(string name, BottleNetwork network, EgressPolicy policy, BrokeredCredential? credential, CancellationToken cancellationToken)
     {
         var outside = await _outside.GetAsync(cancellationToken);
         string id;
@@ -144,6 +161,14 @@ public sealed partial class EgressSidecars(
                 name, new ContainerPathStatParameters { Path = Path.GetDirectoryName(SquidConfig.CaPath)! }, SidecarContainerSpec.InspectionFiles(authority, options.Value), cancellationToken);
         }
 
+        if (credential is not null)
+        {
+            using var archive = new BottleArchiveBuilder();
+            archive.AddPrivateFile(Path.GetFileName(SquidConfig.CredentialsPath), SquidConfig.RenderCredentials(credential), ProxyUid, RootGroup);
+            await docker.Containers.ExtractArchiveToContainerAsync(
+                name, new ContainerPathStatParameters { Path = Path.GetDirectoryName(SquidConfig.CredentialsPath)! }, archive.Finish(), cancellationToken);
+        }
+
         try
         {
             await docker.Networks.ConnectNetworkAsync(outside.Name, new NetworkConnectParameters { Container = name }, cancellationToken);
@@ -161,9 +186,10 @@ public sealed partial class EgressSidecars(
 
     /// <summary>Writes a new policy into a running sidecar and has Squid reconfigure; the bottle keeps running.</summary>
     public Task ReloadAsync(string slug, BottleNetwork network, EgressPolicy policy, CancellationToken cancellationToken) =>
-        ApplyAsync(slug, network, policy, validate: true, cancellationToken);
+        ApplyAsync(slug, network, policy, credential: null, validate: true, cancellationToken);
 
-    private async Task ApplyAsync(string slug, BottleNetwork network, EgressPolicy policy, bool validate, CancellationToken cancellationToken)
+    /// <param name="credential">Written with the configuration when adopting a standby; a reload keeps the one the sidecar has.</param>
+    private async Task ApplyAsync(string slug, BottleNetwork network, EgressPolicy policy, BrokeredCredential? credential, bool validate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(network);
         var outside = await _outside.GetAsync(cancellationToken);
@@ -171,6 +197,10 @@ public sealed partial class EgressSidecars(
         var placement = _placements.For(network, outside);
         archive.AddFile(Path.GetFileName(SquidConfig.ConfigPath) + ".next", SquidConfig.Render(policy, placement));
         archive.AddFile(Path.GetFileName(SidecarFirewall.RulesPath) + ".next", SidecarFirewall.Render(policy, placement));
+        if (credential is not null)
+        {
+            archive.AddPrivateFile(Path.GetFileName(SquidConfig.CredentialsPath) + ".next", SquidConfig.RenderCredentials(credential), ProxyUid, RootGroup);
+        }
         var name = ContainerName(slug);
         var listening = await _readiness.ListeningCountAsync(name, cancellationToken);
         await docker.Containers.ExtractArchiveToContainerAsync(

@@ -20,6 +20,7 @@ internal sealed class SidecarPlacements(EgressOptions egress, BottleOptions bott
         ["169.254.0.0/16", "127.0.0.0/8", "0.0.0.0/32", bottles.NetworkPool, "::1", "fe80::/10"],
         HostAddresses(outside))
     {
+        HarnessApiPort = egress.HarnessApiPort,
         TlsInspection = egress.TlsInspection,
         UpstreamCa = egress.UpstreamCaFile.Length > 0,
         PrivateNetworks = [.. egress.PrivateNetworks.Select(PrivateNetwork)],

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using BotBottle.Core.Egress;
+using BotBottle.Core.Harnesses;
 using BotBottle.Core.Manifest;
 
 namespace BotBottle.Worker.Egress;
@@ -26,6 +27,9 @@ public sealed record SidecarPlacement(
     /// <summary>Whether <see cref="SquidConfig.UpstreamCaPath"/> holds extra CAs for upstream servers.</summary>
     public bool UpstreamCa { get; init; }
 
+    /// <summary>The port the harness reaches its model API on, through the sidecar, which adds the credential.</summary>
+    public int HarnessApiPort { get; init; }
+
     /// <summary>Private networks the operator opened for every bottle (<c>BotBottle:Egress:PrivateNetworks</c>), on top of the manifest's.</summary>
     public IReadOnlyList<string> PrivateNetworks { get; init; } = [];
 }
@@ -46,6 +50,12 @@ public static class SquidConfig
     public const string ConfigPath = "/etc/squid/botbottle/squid.conf";
     public const string CaPath = "/etc/squid/botbottle/ca.pem";
     public const string UpstreamCaPath = "/etc/squid/botbottle/upstream-ca.pem";
+
+    /// <summary>The harness's credential as Squid adds it (0440, the proxy user's, group root); included by squid.conf, never in it.</summary>
+    public const string CredentialsPath = "/etc/squid/botbottle/credentials.conf";
+
+    /// <summary>The name of the harness API port, and of the ACL matching requests that came in on it.</summary>
+    private const string HarnessApiAcl = "harness_api";
 
     /// <summary>Where the sidecar's credential scanner (an ICAP REQMOD service) listens.</summary>
     public const string ScannerUrl = "icap://127.0.0.1:1344/reqmod";
@@ -100,6 +110,11 @@ public static class SquidConfig
             Line(conf, $"http_port {placement.ProxyAddress}:{placement.ProxyPort}");
         }
 
+        if (policy.BrokeredApi is { } brokered)
+        {
+            HarnessApiRoute(conf, brokered, placement);
+        }
+
         Line(conf, "pid_filename /run/squid/squid.pid");
         Line(conf, "cache deny all");
         Line(conf, "cache_mem 8 MB");
@@ -150,6 +165,12 @@ public static class SquidConfig
         var allowlisted = RuleAcls(conf, "allow", policy.Allowed);
         var exempt = RuleAcls(conf, "exempt", policy.ScanExempt);
 
+        if (policy.BrokeredApi is not null)
+        {
+            // The harness's own API, as before: its conversation is not scanned (nor limited in size).
+            Line(conf, $"adaptation_access credential_scan deny {HarnessApiAcl}");
+        }
+
         Line(conf, exempt is null ? "adaptation_access credential_scan allow all" : $"adaptation_access credential_scan deny {exempt}");
         if (exempt is not null)
         {
@@ -159,6 +180,12 @@ public static class SquidConfig
         Line(conf, "http_access deny !from_bottle");
         Line(conf, "http_access deny manager");
         Line(conf, "http_access deny url_login mark_userinfo");
+        if (policy.BrokeredApi is not null)
+        {
+            // Goes only to the configured origin (a cache peer), whatever the request names.
+            Line(conf, $"http_access allow {HarnessApiAcl}");
+        }
+
         if (allowlisted is null)
         {
             Line(conf, "http_access deny all");
@@ -181,6 +208,47 @@ public static class SquidConfig
         Line(conf, $"http_access allow {allowlisted}");
         Line(conf, "http_access deny all");
         return conf.ToString();
+    }
+
+    /// <summary>
+    /// The harness API port: Squid as a reverse proxy to the harness's API, the only origin it
+    /// forwards to, dropping every credential header the bottle sent and adding the real one from
+    /// <see cref="CredentialsPath"/>.
+    /// </summary>
+    private static void HarnessApiRoute(StringBuilder conf, HarnessApiRoute route, SidecarPlacement placement)
+    {
+        var origin = route.Origin;
+        Line(conf, string.Create(CultureInfo.InvariantCulture,
+            $"http_port {placement.ProxyAddress}:{placement.HarnessApiPort} accel defaultsite={origin.IdnHost} no-vhost name={HarnessApiAcl}"));
+        var tls = origin.Scheme == Uri.UriSchemeHttps
+            ? " tls" + (placement.TlsInspection && placement.UpstreamCa ? $" tls-cafile={UpstreamCaPath}" : "")
+            : "";
+        Line(conf, string.Create(CultureInfo.InvariantCulture,
+            $"cache_peer {origin.IdnHost} parent {origin.Port} 0 no-query no-digest no-netdb-exchange originserver name=harness_origin forceddomain={origin.IdnHost}{tls}"));
+        Line(conf, $"acl {HarnessApiAcl} myportname {HarnessApiAcl}");
+        Line(conf, $"cache_peer_access harness_origin allow {HarnessApiAcl}");
+        Line(conf, "cache_peer_access harness_origin deny all");
+        Line(conf, $"never_direct allow {HarnessApiAcl}");
+        foreach (var header in (string[])["X-Api-Key", "Authorization", "Proxy-Authorization", "Surrogate-Capability"])
+        {
+            Line(conf, $"request_header_access {header} deny {HarnessApiAcl}");
+        }
+
+        Line(conf, $"include {CredentialsPath}");
+    }
+
+    /// <summary>
+    /// The contents of <see cref="CredentialsPath"/>: the real credential added to every request that
+    /// came in on the harness API port. Squid reads the value as a quoted string with escapes and
+    /// %macros, so backslash, quote and percent are escaped.
+    /// </summary>
+    public static string RenderCredentials(BrokeredCredential credential)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        var value = credential.HeaderValue.Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("\"", "\\\"", StringComparison.Ordinal)
+            .Replace("%", "%%", StringComparison.Ordinal);
+        return $"request_header_add {credential.Route.Header} \"{value}\" {HarnessApiAcl}\n";
     }
 
     /// <summary>One all-of ACL per rule (host and port) and an any-of over them; null when there are none.</summary>

@@ -1,4 +1,5 @@
 using BotBottle.Core.Egress;
+using BotBottle.Core.Harnesses;
 using BotBottle.Core.Manifest;
 using BotBottle.Worker.Egress;
 
@@ -75,6 +76,44 @@ public sealed class SquidConfigTests
         Assert.Contains($"icap_service credential_scan reqmod_precache {SquidConfig.ScannerUrl} bypass=off", conf);
         Assert.Equal(["adaptation_access credential_scan deny exempted", "adaptation_access credential_scan allow all"],
             conf.Where(l => l.StartsWith("adaptation_access", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("https://api.anthropic.com/", "cache_peer api.anthropic.com parent 443 0 no-query no-digest no-netdb-exchange originserver name=harness_origin forceddomain=api.anthropic.com tls")]
+    [InlineData("http://host.botbottle.internal:8080/v1", "cache_peer host.botbottle.internal parent 8080 0 no-query no-digest no-netdb-exchange originserver name=harness_origin forceddomain=host.botbottle.internal")]
+    public void The_harness_api_port_forwards_only_to_its_origin_dropping_the_bottles_credentials_and_unscanned(string origin, string peer)
+    {
+        var policy = Policy(["pypi.org"]) with { BrokeredApi = new HarnessApiRoute(new Uri(origin), "X-Api-Key") };
+
+        var conf = Lines(SquidConfig.Render(policy, Placement with { HarnessApiPort = 3129 }));
+
+        Assert.Contains($"http_port 10.213.0.18:3129 accel defaultsite={new Uri(origin).Host} no-vhost name=harness_api", conf);
+        Assert.Contains(peer, conf);
+        Assert.Equal(["cache_peer_access harness_origin allow harness_api", "cache_peer_access harness_origin deny all"], conf.Where(l => l.StartsWith("cache_peer_access", StringComparison.Ordinal)));
+        Assert.Contains("request_header_access X-Api-Key deny harness_api", conf);
+        Assert.Contains("request_header_access Authorization deny harness_api", conf);
+        Assert.Contains($"include {SquidConfig.CredentialsPath}", conf);
+        Assert.Equal("adaptation_access credential_scan deny harness_api", conf.First(l => l.StartsWith("adaptation_access", StringComparison.Ordinal)));
+        var access = conf.Where(l => l.StartsWith("http_access", StringComparison.Ordinal)).ToList();
+        Assert.True(access.IndexOf("http_access deny !from_bottle") < access.IndexOf("http_access allow harness_api"));
+        Assert.Equal(1, conf.Count(l => l.StartsWith("http_port", StringComparison.Ordinal) && l.Contains("accel", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Without_a_brokered_credential_there_is_no_harness_api_port()
+    {
+        var conf = SquidConfig.Render(Policy(["pypi.org"]), Placement with { HarnessApiPort = 3129 });
+
+        Assert.DoesNotContain("accel", conf, StringComparison.Ordinal);
+        Assert.DoesNotContain("include", conf, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_credential_file_escapes_what_squid_would_read_as_escapes_or_macros()
+    {
+        var credential = new BrokeredCredential(new HarnessApiRoute(new Uri("https://api.openai.com/v1"), "Authorization"), "Bearer a%b\\c\"d");
+
+        Assert.Equal("request_header_add Authorization \"Bearer a%%b\\\\c\\\"d\" harness_api\n", SquidConfig.RenderCredentials(credential));
     }
 
     [Fact]

@@ -29,6 +29,17 @@ public sealed class BottleArchiveBuilder : IDisposable
         _writer.WriteEntry(entry);
     }
 
+    /// <summary>A file only <paramref name="owner"/> and <paramref name="group"/> can read (0440): a secret for a sidecar's service user.</summary>
+    public void AddPrivateFile(string relativePath, string content, int owner, int group)
+    {
+        AddParents(relativePath);
+        var entry = Entry(TarEntryType.RegularFile, relativePath, UnixFileMode.UserRead | UnixFileMode.GroupRead);
+        entry.Uid = owner;
+        entry.Gid = group;
+        entry.DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content));
+        _writer.WriteEntry(entry);
+    }
+
     /// <summary>Adds <paramref name="directory"/>'s tree under <paramref name="relativePath"/>, links kept as links.</summary>
     public async Task AddDirectoryAsync(string directory, string relativePath, CancellationToken cancellationToken)
     {

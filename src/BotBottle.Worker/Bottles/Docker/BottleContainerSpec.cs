@@ -13,9 +13,11 @@ namespace BotBottle.Worker.Bottles.Docker;
 /// </summary>
 public static class BottleContainerSpec
 {
+    /// <param name="environment">The bottle's environment (<see cref="MergedEnvironment"/>, its model credential already taken out); the proxy settings are added.</param>
     /// <param name="disk">Where the bottle's disk is mounted on the host (its home), or null when the Worker cannot mount disks.</param>
     public static CreateContainerParameters Create(
         PreparedBottle bottle,
+        Dictionary<string, string> environment,
         BottleNetwork network,
         string proxyUrl,
         BottleOptions options,
@@ -24,6 +26,7 @@ public static class BottleContainerSpec
         ArgumentNullException.ThrowIfNull(bottle);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(environment);
         var agent = bottle.Agent;
         return new CreateContainerParameters
         {
@@ -33,7 +36,7 @@ public static class BottleContainerSpec
             WorkingDir = AgentPaths.Workspace,
             // The bottle idles between commands; the harness runs through exec.
             Cmd = ["sleep", "infinity"],
-            Env = [.. WithProxy(MergedEnvironment(bottle, options), proxyUrl).Select(pair => $"{pair.Key}={pair.Value}")],
+            Env = [.. WithProxy(new Dictionary<string, string>(environment, StringComparer.Ordinal), proxyUrl).Select(pair => $"{pair.Key}={pair.Value}")],
             Labels = Labels(bottle),
             HostConfig = new HostConfig
             {
@@ -128,7 +131,10 @@ public static class BottleContainerSpec
         return environment;
     }
 
-    /// <summary>Both spellings, because tools disagree on which they read; nothing bypasses the proxy but loopback.</summary>
+    /// <summary>
+    /// Both spellings, because tools disagree on which they read; nothing bypasses the proxy but
+    /// loopback and the sidecar itself (its harness API port is reached directly).
+    /// </summary>
     private static Dictionary<string, string> WithProxy(Dictionary<string, string> environment, string proxyUrl)
     {
         foreach (var name in (string[])["HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"])
@@ -136,7 +142,7 @@ public static class BottleContainerSpec
             environment[name] = proxyUrl;
         }
 
-        environment["NO_PROXY"] = environment["no_proxy"] = "localhost,127.0.0.1";
+        environment["NO_PROXY"] = environment["no_proxy"] = $"localhost,127.0.0.1,{new Uri(proxyUrl).Host}";
         return environment;
     }
 

@@ -137,15 +137,17 @@ public sealed partial class DockerBottleBackend(
         bottle = TrustingTheInspectionCa(bottle);
         var environment = BottleContainerSpec.MergedEnvironment(bottle, options.Value);
         EgressRule[] apis = [EgressPolicy.HarnessApi(bottle.Agent.Harness, environment)];
-        var policy = EgressPolicy.For(bottle.Agent, apis, bottle.ExtraEgress);
+        // The model credential goes to the sidecar; the bottle gets a placeholder and the sidecar's address.
+        var credential = CredentialBroker.Take(bottle.Agent.Harness, environment, sidecars.HarnessApiUrl(network));
+        var policy = EgressPolicy.For(bottle.Agent, apis, bottle.ExtraEgress) with { BrokeredApi = credential?.Route };
         // The proxy starts while the bottle's disk is made and the bottle created: they only need the network.
-        var proxy = sidecars.StartAsync(bottle.Slug, network, policy, cancellationToken);
+        var proxy = sidecars.StartAsync(bottle.Slug, network, policy, credential, cancellationToken);
         string? disk = null;
         CreateContainerResponse container;
         try
         {
             disk = await DiskForAsync(bottle, cancellationToken);
-            container = await CreateBottleContainerAsync(bottle, network, disk, cancellationToken);
+            container = await CreateBottleContainerAsync(bottle, environment, network, disk, cancellationToken);
         }
         catch
         {
@@ -164,7 +166,7 @@ public sealed partial class DockerBottleBackend(
         string proxyId;
         // Recorded before anything else can fail, so teardown always finds the network and the disk.
         new RuntimeRecord(container.ID, network.Name, bottle.Agent.Image, BottleServices.Of(bottle.Agent), network.Subnet,
-            [.. apis.Select(r => r.ToString())], [.. bottle.ExtraEgress.Select(r => r.ToString())], disk).Write(bottle.StateDirectory);
+            [.. apis.Select(r => r.ToString())], [.. bottle.ExtraEgress.Select(r => r.ToString())], disk, BrokeredApi.Of(credential?.Route)).Write(bottle.StateDirectory);
 
         try
         {
@@ -191,12 +193,13 @@ public sealed partial class DockerBottleBackend(
 
     public Task<IReadOnlyList<ActiveAgent>> EnumerateAsync(CancellationToken cancellationToken) => _inventory.EnumerateAsync(cancellationToken);
 
-    private async Task<CreateContainerResponse> CreateBottleContainerAsync(PreparedBottle bottle, BottleNetwork network, string? disk, CancellationToken cancellationToken)
+    private async Task<CreateContainerResponse> CreateBottleContainerAsync(
+        PreparedBottle bottle, Dictionary<string, string> environment, BottleNetwork network, string? disk, CancellationToken cancellationToken)
     {
         try
         {
             return await docker.Containers.CreateContainerAsync(
-                BottleContainerSpec.Create(bottle, network, sidecars.ProxyUrl(network), options.Value, disk), cancellationToken);
+                BottleContainerSpec.Create(bottle, environment, network, sidecars.ProxyUrl(network), options.Value, disk), cancellationToken);
         }
         catch (DockerImageNotFoundException)
         {
