@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,12 +13,20 @@ namespace BotBottle.Testing;
 public static class LocalHttpServer
 {
     /// <param name="address">Loopback for the host's own clients; <see cref="IPAddress.Any"/> when bottles must reach it through their gateway.</param>
-    public static async Task<(WebApplication App, Uri Url)> StartAsync(IPAddress address, Action<WebApplication> map)
+    /// <param name="certificate">When given, the server speaks HTTPS with it.</param>
+    public static async Task<(WebApplication App, Uri Url)> StartAsync(IPAddress address, Action<WebApplication> map, X509Certificate2? certificate = null)
     {
         ArgumentNullException.ThrowIfNull(map);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(address, 0));
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(address, 0, listen =>
+        {
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
         var app = builder.Build();
         map(app);
         await app.StartAsync();

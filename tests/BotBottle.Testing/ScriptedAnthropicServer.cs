@@ -42,7 +42,8 @@ public sealed class ScriptedAnthropicServer : IAsyncDisposable
     /// <summary>The most model requests that were ever being answered at the same moment.</summary>
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
-    public static async Task<ScriptedAnthropicServer> StartAsync()
+    /// <param name="certificate">When given, the server speaks HTTPS with it, as the real API does.</param>
+    public static async Task<ScriptedAnthropicServer> StartAsync(System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
         var server = new ScriptedAnthropicServer();
         (server._app, var url) = await LocalHttpServer.StartAsync(IPAddress.Any, app =>
@@ -54,7 +55,7 @@ public sealed class ScriptedAnthropicServer : IAsyncDisposable
                 server._requests.Enqueue(new RecordedRequest(context.Request.Path, await ReadBodyAsync(context.Request)) { Credentials = CredentialsOf(context.Request) });
                 context.Response.StatusCode = 404;
             });
-        });
+        }, certificate);
         server.Port = url.Port;
         return server;
     }

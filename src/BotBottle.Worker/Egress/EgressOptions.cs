@@ -34,8 +34,9 @@ public sealed class EgressOptions
     public string CaDirectory { get; set; } = "";
 
     /// <summary>
-    /// Extra CA certificates (PEM) the proxy trusts for upstream servers when inspecting, for
-    /// internal services signed by a private CA; the system's CAs are always trusted.
+    /// Extra CA certificates (PEM) the proxy trusts for upstream servers it speaks TLS to (inspected
+    /// ones, and the harness's model API behind a gateway), for internal services signed by a private
+    /// CA; the system's CAs are always trusted.
     /// </summary>
     public string UpstreamCaFile { get; set; } = "";
 

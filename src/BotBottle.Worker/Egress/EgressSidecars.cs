@@ -87,6 +87,10 @@ public sealed partial class EgressSidecars(
 
     private const int RootGroup = 0;
 
+    private const UnixFileMode SecretFile = UnixFileMode.UserRead | UnixFileMode.GroupRead;
+
+    private const UnixFileMode PublicFile = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
     /// <summary>Where a harness on <paramref name="network"/> reaches its model API, through the sidecar that adds the credential.</summary>
     public Uri HarnessApiUrl(BottleNetwork network)
     {
@@ -155,18 +159,13 @@ public sealed partial class EgressSidecars(
                 $"the egress proxy image {options.Value.Image} is missing on the Docker engine; build it with build/images/egress.sh (or set BotBottle:Egress:Image)");
         }
 
-        if (options.Value.TlsInspection)
+        if (StartFiles(credential) is { } files)
         {
-            await docker.Containers.ExtractArchiveToContainerAsync(
-                name, new ContainerPathStatParameters { Path = Path.GetDirectoryName(SquidConfig.CaPath)! }, SidecarContainerSpec.InspectionFiles(authority, options.Value), cancellationToken);
-        }
-
-        if (credential is not null)
-        {
-            using var archive = new BottleArchiveBuilder();
-            archive.AddPrivateFile(Path.GetFileName(SquidConfig.CredentialsPath), SquidConfig.RenderCredentials(credential), ProxyUid, RootGroup);
-            await docker.Containers.ExtractArchiveToContainerAsync(
-                name, new ContainerPathStatParameters { Path = Path.GetDirectoryName(SquidConfig.CredentialsPath)! }, archive.Finish(), cancellationToken);
+            using (files)
+            {
+                await docker.Containers.ExtractArchiveToContainerAsync(
+                    name, new ContainerPathStatParameters { Path = Path.GetDirectoryName(SquidConfig.ConfigPath)! }, files, cancellationToken);
+            }
         }
 
         try
@@ -184,6 +183,41 @@ public sealed partial class EgressSidecars(
         return id;
     }
 
+    /// <summary>
+    /// What a new sidecar needs besides its configuration, as a tar (null when nothing): the inspection
+    /// CA with its key and the harness credential, readable by Squid's user only (and, for the
+    /// credential, root's group, which validates configurations), and the upstream CAs, public.
+    /// </summary>
+    private MemoryStream? StartFiles(BrokeredCredential? credential)
+    {
+        var egress = options.Value;
+        if (!egress.TlsInspection && egress.UpstreamCaFile.Length == 0 && credential is null)
+        {
+            return null;
+        }
+
+        using var archive = new BottleArchiveBuilder();
+        if (egress.TlsInspection)
+        {
+            var (certificate, key) = authority.Get();
+            archive.AddFile(Path.GetFileName(SquidConfig.CaPath), certificate + key, UnixFileMode.UserRead, ProxyUid, ProxyUid);
+        }
+
+        if (egress.UpstreamCaFile is { Length: > 0 } upstream)
+        {
+            archive.AddFile(Path.GetFileName(SquidConfig.UpstreamCaPath), File.ReadAllText(upstream), PublicFile, ProxyUid, ProxyUid);
+        }
+
+        if (credential is not null)
+        {
+            archive.AddFile(Path.GetFileName(SquidConfig.CredentialsPath), SquidConfig.RenderCredentials(credential), SecretFile, ProxyUid, RootGroup);
+        }
+
+        var tar = archive.Finish();
+        var copy = new MemoryStream(tar.ToArray());
+        return copy;
+    }
+
     /// <summary>Writes a new policy into a running sidecar and has Squid reconfigure; the bottle keeps running.</summary>
     public Task ReloadAsync(string slug, BottleNetwork network, EgressPolicy policy, CancellationToken cancellationToken) =>
         ApplyAsync(slug, network, policy, credential: null, validate: true, cancellationToken);
@@ -199,7 +233,7 @@ public sealed partial class EgressSidecars(
         archive.AddFile(Path.GetFileName(SidecarFirewall.RulesPath) + ".next", SidecarFirewall.Render(policy, placement));
         if (credential is not null)
         {
-            archive.AddPrivateFile(Path.GetFileName(SquidConfig.CredentialsPath) + ".next", SquidConfig.RenderCredentials(credential), ProxyUid, RootGroup);
+            archive.AddFile(Path.GetFileName(SquidConfig.CredentialsPath) + ".next", SquidConfig.RenderCredentials(credential), SecretFile, ProxyUid, RootGroup);
         }
         var name = ContainerName(slug);
         var listening = await _readiness.ListeningCountAsync(name, cancellationToken);

@@ -62,36 +62,4 @@ internal static class SidecarContainerSpec
             },
         },
     };
-
-    /// <summary>The CA's certificate and key (readable by Squid's user only) and any upstream CAs, as a tar for the sidecar.</summary>
-    public static MemoryStream InspectionFiles(EgressCertificateAuthority authority, EgressOptions egress)
-    {
-        ArgumentNullException.ThrowIfNull(authority);
-        const int squidUser = 13;
-        var (certificate, key) = authority.Get();
-        var buffer = new MemoryStream();
-        using (var tar = new TarWriter(buffer, TarEntryFormat.Pax, leaveOpen: true))
-        {
-            void Add(string path, string content, UnixFileMode mode)
-            {
-                var entry = new PaxTarEntry(TarEntryType.RegularFile, Path.GetFileName(path))
-                {
-                    Uid = squidUser,
-                    Gid = squidUser,
-                    Mode = mode,
-                    DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)),
-                };
-                tar.WriteEntry(entry);
-            }
-
-            Add(SquidConfig.CaPath, certificate + key, UnixFileMode.UserRead);
-            if (egress.UpstreamCaFile is { Length: > 0 } upstream)
-            {
-                Add(SquidConfig.UpstreamCaPath, File.ReadAllText(upstream), UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-            }
-        }
-
-        buffer.Position = 0;
-        return buffer;
-    }
 }

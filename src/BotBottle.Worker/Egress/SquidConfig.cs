@@ -24,7 +24,7 @@ public sealed record SidecarPlacement(
     /// <summary>Terminate HTTPS with the inspection CA (<see cref="SquidConfig.CaPath"/> in the sidecar) and scan inside.</summary>
     public bool TlsInspection { get; init; }
 
-    /// <summary>Whether <see cref="SquidConfig.UpstreamCaPath"/> holds extra CAs for upstream servers.</summary>
+    /// <summary>Whether <see cref="SquidConfig.UpstreamCaPath"/> holds extra CAs for upstream servers (inspected ones, and the harness's API).</summary>
     public bool UpstreamCa { get; init; }
 
     /// <summary>The port the harness reaches its model API on, through the sidecar, which adds the credential.</summary>
@@ -221,7 +221,7 @@ public static class SquidConfig
         Line(conf, string.Create(CultureInfo.InvariantCulture,
             $"http_port {placement.ProxyAddress}:{placement.HarnessApiPort} accel defaultsite={origin.IdnHost} no-vhost name={HarnessApiAcl}"));
         var tls = origin.Scheme == Uri.UriSchemeHttps
-            ? " tls" + (placement.TlsInspection && placement.UpstreamCa ? $" tls-cafile={UpstreamCaPath}" : "")
+            ? " tls" + (placement.UpstreamCa ? $" tls-cafile={UpstreamCaPath}" : "")
             : "";
         Line(conf, string.Create(CultureInfo.InvariantCulture,
             $"cache_peer {origin.IdnHost} parent {origin.Port} 0 no-query no-digest no-netdb-exchange originserver name=harness_origin forceddomain={origin.IdnHost}{tls}"));

@@ -14,32 +14,45 @@ namespace BotBottle.Worker.Tests.Egress;
 /// <summary>
 /// The model API key never enters a bottle: the real Claude Code CLI in a real bottle reaches a
 /// scripted Anthropic server through its sidecar, which adds the key; the bottle holds a placeholder.
+/// The server speaks HTTPS with a certificate from a private CA, as the model API would (the
+/// operator's BotBottle:Egress:UpstreamCaFile names the CA).
 /// The key is given as an operator gives it (the Worker's BotBottle:AgentEnvironment, where the
 /// AppHost's anthropic-api-key parameter lands) and holds the characters Squid treats specially.
 /// </summary>
 public sealed class CredentialBrokerTests : IAsyncLifetime
 {
+    private const string ClaudeAgentManifestHost = "host.botbottle.internal";
+
     private static readonly string Marker = Guid.NewGuid().ToString("N");
     private static readonly string Key = $"sk-ant-api03-{Marker}-%41\"\\x";
 
     private readonly RedisServer _redis = new();
     private readonly RecordingEvents _events = new();
     private ScriptedAnthropicServer _model = null!;
+    private System.Security.Cryptography.X509Certificates.X509Certificate2? _certificate;
     private BottleHarness _bottles = null!;
 
     public async Task InitializeAsync()
     {
         await _redis.InitializeAsync();
-        _model = await ScriptedAnthropicServer.StartAsync();
+        var certificates = TestCertificates.For(ClaudeAgentManifestHost);
+        _certificate = certificates.ServerCertificate();
+        _model = await ScriptedAnthropicServer.StartAsync(_certificate);
         _bottles = new BottleHarness(
-            ClaudeAgentManifest.For(_model.Port).Replace("ANTHROPIC_API_KEY", "UNRELATED_VARIABLE", StringComparison.Ordinal),
+            ClaudeAgentManifest.For(_model.Port)
+                .Replace("ANTHROPIC_API_KEY", "UNRELATED_VARIABLE", StringComparison.Ordinal)
+                .Replace($"http://{ClaudeAgentManifestHost}", $"https://{ClaudeAgentManifestHost}", StringComparison.Ordinal),
             options => options.AgentEnvironment["ANTHROPIC_API_KEY"] = Key);
+        var ca = Path.Combine(_bottles.Scratch("upstream"), "ca.pem");
+        await File.WriteAllTextAsync(ca, certificates.CaPem);
+        _bottles.Egress.UpstreamCaFile = ca;
     }
 
     public async Task DisposeAsync()
     {
         await _bottles.DisposeAsync();
         await _model.DisposeAsync();
+        _certificate?.Dispose();
         await _redis.DisposeAsync();
     }
 

@@ -43,7 +43,7 @@ public sealed class TlsInspectionWorld : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var (upstreamCa, serverCertificate, serverKey) = UpstreamCertificates();
+        var (upstreamCa, serverCertificate, serverKey) = TestCertificates.For("secure.botbottle.test");
         var upstreamCaFile = _certificates.Combine("upstream-ca.pem");
         await File.WriteAllTextAsync(upstreamCaFile, upstreamCa);
         Bottles.Egress.TlsInspection = true;
@@ -74,25 +74,6 @@ public sealed class TlsInspectionWorld : IAsyncLifetime
         await Bottles.DisposeAsync();
         await Redis.DisposeAsync();
         _certificates.Dispose();
-    }
-
-    /// <summary>A private CA and a server certificate for secure.botbottle.test signed by it, as PEM.</summary>
-    private static (string Ca, string Certificate, string Key) UpstreamCertificates()
-    {
-        using var caKey = RSA.Create(2048);
-        var caRequest = new CertificateRequest("CN=BotBottle test upstream CA", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-
-        using var serverKey = RSA.Create(2048);
-        var request = new CertificateRequest("CN=secure.botbottle.test", serverKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("secure.botbottle.test");
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var server = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(29), [1, 2, 3, 4]);
-        return (ca.ExportCertificatePem() + "\n", server.ExportCertificatePem() + "\n", serverKey.ExportPkcs8PrivateKeyPem() + "\n");
     }
 
     private Task<EndpointSettings> StartServerAsync(string certificate, string key) =>

@@ -29,11 +29,11 @@ public sealed class BottleArchiveBuilder : IDisposable
         _writer.WriteEntry(entry);
     }
 
-    /// <summary>A file only <paramref name="owner"/> and <paramref name="group"/> can read (0440): a secret for a sidecar's service user.</summary>
-    public void AddPrivateFile(string relativePath, string content, int owner, int group)
+    /// <summary>A file of another owner than the agent (a sidecar's service user), with its own mode.</summary>
+    public void AddFile(string relativePath, string content, UnixFileMode mode, int owner, int group)
     {
         AddParents(relativePath);
-        var entry = Entry(TarEntryType.RegularFile, relativePath, UnixFileMode.UserRead | UnixFileMode.GroupRead);
+        var entry = Entry(TarEntryType.RegularFile, relativePath, mode);
         entry.Uid = owner;
         entry.Gid = group;
         entry.DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content));
