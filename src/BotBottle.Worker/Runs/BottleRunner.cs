@@ -32,8 +32,10 @@ public sealed partial class BottleRunner(
     public async Task<string> LaunchAsync(BottleRequest request, string jobId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var bottle = await PrepareAsync(request, jobId, cancellationToken);
-        await StartAsync(await WireModelAsync(bottle, task: null, jobId), jobId, cancellationToken);
+        var bottle = await WireModelAsync(await PrepareAsync(request, jobId, cancellationToken), task: null, jobId);
+        // A bottle whose harness cannot reach its model is of no use to the operator who launched it.
+        RequireCredential(bottle);
+        await StartAsync(bottle, jobId, cancellationToken);
         return bottle.Slug;
     }
 
@@ -99,14 +101,19 @@ public sealed partial class BottleRunner(
         return instance;
     }
 
-    private async Task<RunOutcome> RunInBottleAsync(PreparedBottle prepared, string task, string? resumeSessionId, string jobId, CancellationToken cancellationToken)
+    /// <summary>Refused before any container starts: inside, the CLI would only say "Not logged in".</summary>
+    private void RequireCredential(PreparedBottle bottle)
     {
-        var bottle = await WireModelAsync(prepared with { EndsWithRun = true }, task, jobId);
-        // Refused before any container starts: inside, the CLI would only say "Not logged in".
         if (HarnessCredentials.Missing(bottle.Agent.Key, bottle.Agent.Harness, Bottles.Docker.BottleContainerSpec.MergedEnvironment(bottle, options.Value)) is { } missing)
         {
             throw new InvalidOperationException(missing);
         }
+    }
+
+    private async Task<RunOutcome> RunInBottleAsync(PreparedBottle prepared, string task, string? resumeSessionId, string jobId, CancellationToken cancellationToken)
+    {
+        var bottle = await WireModelAsync(prepared with { EndsWithRun = true }, task, jobId);
+        RequireCredential(bottle);
 
         var harness = HarnessCatalog.For(bottle.Agent.Harness);
         var command = harness.BuildCommand(string.IsNullOrWhiteSpace(task) ? bottle.Agent.Prompt : task, resumeSessionId);

@@ -66,17 +66,19 @@ public sealed class DashboardTests(RunningDashboard stack)
         await bob.ScreenshotAsync(new() { Path = Path.Combine(stack.ArtifactsDirectory, "row-gone.png"), FullPage = true });
     }
 
-    [Fact]
-    public async Task A_launch_that_fails_says_so_with_the_reason_instead_of_launching_for_ever()
+    [Theory]
+    [InlineData("unbuilt", "unbuilt failed: the image botbottle/no-such-image:none of agent unbuilt is missing on the Docker engine")]
+    [InlineData("without-key", "without-key failed: agent without-key (claude) has no credential for its model API: set the AppHost parameter anthropic-api-key")]
+    public async Task A_launch_that_fails_says_so_with_the_reason_instead_of_launching_for_ever(string agent, string reason)
     {
         var page = await stack.SignedInPageAsync("carol");
 
-        await page.GetByTestId("agent").SelectOptionAsync("unbuilt");
+        await page.GetByTestId("agent").SelectOptionAsync(agent);
         await page.GetByTestId("launch").ClickAsync();
 
         var notice = page.GetByTestId("launch-message");
         await Assertions.Expect(notice).ToHaveAttributeAsync("data-stage", "failed", new() { Timeout = 60_000 });
-        await Assertions.Expect(notice).ToContainTextAsync("unbuilt failed: the image botbottle/no-such-image:none of agent unbuilt is missing on the Docker engine");
+        await Assertions.Expect(notice).ToContainTextAsync(reason);
     }
 
     [Fact]

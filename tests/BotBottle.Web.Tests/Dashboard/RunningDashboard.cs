@@ -33,7 +33,7 @@ public sealed class RunningDashboard : IAsyncLifetime
         await Redis.InitializeAsync();
         Ollama = await LocalModels.OllamaContractServer.StartAsync();
         var manifest = _root.Combine("agents.yaml");
-        await File.WriteAllTextAsync(manifest, "agents:\n  shell:\n    image: botbottle/agent-base:bookworm\n    harness: claude\n  reviewer:\n    image: botbottle/agent-base:bookworm\n    harness: claude\n  unbuilt:\n    image: botbottle/no-such-image:none\n    harness: claude\n");
+        await File.WriteAllTextAsync(manifest, "agents:\n  shell:\n    image: botbottle/agent-base:bookworm\n    harness: claude\n  reviewer:\n    image: botbottle/agent-base:bookworm\n    harness: claude\n  unbuilt:\n    image: botbottle/no-such-image:none\n    harness: claude\n  without-key:\n    image: botbottle/agent-base:bookworm\n    harness: claude\n    env: { ANTHROPIC_API_KEY: \"\" }\n");
         Worker = ServiceProcess.Start("BotBottle.Worker.dll", new Dictionary<string, string>
         {
             ["ConnectionStrings__redis"] = Redis.ConnectionString,
@@ -41,6 +41,8 @@ public sealed class RunningDashboard : IAsyncLifetime
             ["BotBottle__ManifestPath"] = manifest,
             ["BotBottle__Jobs__PollInterval"] = "00:00:00.050",
             ["BotBottle__WorkerApi__Token"] = WorkerToken,
+            // As the AppHost's anthropic-api-key parameter arrives; the bottles never see it.
+            ["BotBottle__AgentEnvironment__ANTHROPIC_API_KEY"] = "sk-ant-test-dashboard-not-a-real-key",
         });
         Web = StartWeb(null);
         await Task.WhenAll(Worker.WaitUntilAliveAsync(TimeSpan.FromSeconds(60)), Web.WaitUntilAliveAsync(TimeSpan.FromSeconds(60)));
@@ -70,6 +72,9 @@ public sealed class RunningDashboard : IAsyncLifetime
         ["ConnectionStrings__redis"] = Redis.ConnectionString,
         ["BotBottle__Auth__TeamSecret"] = TeamSecret,
         ["BotBottle__Auth__ApiToken"] = ApiToken,
+        // Every test's browser signs in from one address, more than ten times a minute; the limit
+        // itself is SignInTests' subject, on a server of its own.
+        ["BotBottle__Auth__SignInAttemptsPerMinute"] = "1000",
         ["BotBottle__Ollama__Url"] = Ollama.Url.ToString(),
         ["BotBottle__WorkerApi__Url"] = Worker.Url.ToString(),
         ["BotBottle__WorkerApi__Token"] = WorkerToken,

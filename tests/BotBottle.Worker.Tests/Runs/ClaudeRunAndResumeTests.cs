@@ -32,14 +32,18 @@ public sealed class ClaudeRunAndResumeTests : IAsyncLifetime
         await _redis.DisposeAsync();
     }
 
-    [Fact]
-    public async Task A_run_without_a_model_credential_is_refused_before_any_container_with_what_to_set()
+    [Theory]
+    [InlineData("run")]
+    [InlineData("launch")]
+    public async Task A_run_or_launch_without_a_model_credential_is_refused_before_any_container_with_what_to_set(string how)
     {
         await File.WriteAllTextAsync(_bottles.ManifestPath, ClaudeAgentManifest.For(_model.Port).Replace("ANTHROPIC_API_KEY", "UNRELATED_VARIABLE", StringComparison.Ordinal));
         var runner = _bottles.Runner(_events, _redis.Connection);
+        var request = new BottleRequest("claude", WorkspaceSource.Empty);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            runner.RunAsync(new BottleRequest("claude", WorkspaceSource.Empty), "hello", "job-nokey", null, default));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => how == "run"
+            ? runner.RunAsync(request, "hello", "job-nokey", null, default)
+            : runner.LaunchAsync(request, "job-nokey", default));
 
         Assert.Equal(
             "agent claude (claude) has no credential for its model API: set the AppHost parameter anthropic-api-key (or claude-code-oauth-token) " +
@@ -47,6 +51,7 @@ public sealed class ClaudeRunAndResumeTests : IAsyncLifetime
             error.Message);
         Assert.Empty(_model.Requests);
         Assert.DoesNotContain(_events.All, e => e.Kind == Core.Events.BottleEventKind.Running);
+        Assert.Empty(await _bottles.Backend.EnumerateAsync(default));
     }
 
     [Fact]
