@@ -4,15 +4,18 @@ namespace BotBottle.Cli.Tests.Commands;
 
 public sealed record CliResult(int ExitCode, string Stdout, string Stderr);
 
-/// <summary>The real `botbottle` executable, run as a process: with piped stdin (no terminal), or under `script` for a pseudo-terminal.</summary>
+/// <summary>
+/// The real `botbottle` command, installed as the README says (packed as a .NET tool, then
+/// `dotnet tool install` from that package) and run as a process: with piped stdin (no terminal),
+/// or under `script` for a pseudo-terminal.
+/// </summary>
 public static class Cli
 {
-    private static readonly string Dll = Path.Combine(AppContext.BaseDirectory, "botbottle.dll");
+    private static readonly Lazy<Task<string>> Installed = new(InstalledTool.InstallAsync);
 
     public static async Task<CliResult> RunAsync(string? stdin, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Dll);
+        var start = new ProcessStartInfo(await Installed.Value) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -26,7 +29,7 @@ public static class Cli
     /// <summary>Under a pseudo-terminal (util-linux `script`): the CLI sees a terminal on stdin and stdout; both streams arrive together.</summary>
     public static async Task<CliResult> RunOnTerminalAsync(string typed, params string[] args)
     {
-        var command = string.Join(' ', new[] { "dotnet", Dll }.Concat(args).Select(Quote));
+        var command = string.Join(' ', new[] { await Installed.Value }.Concat(args).Select(Quote));
         var start = new ProcessStartInfo("script") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { "-q", "-e", "-c", command, "/dev/null" })
         {
