@@ -213,9 +213,8 @@ public sealed partial class EgressSidecars(
             archive.AddFile(Path.GetFileName(SquidConfig.CredentialsPath), SquidConfig.RenderCredentials(credential), SecretFile, ProxyUid, RootGroup);
         }
 
-        var tar = archive.Finish();
-        var copy = new MemoryStream(tar.ToArray());
-        return copy;
+        // A copy: the builder's own buffer goes with the builder.
+        return new MemoryStream(archive.Finish().ToArray());
     }
 
     /// <summary>Writes a new policy into a running sidecar and has Squid reconfigure; the bottle keeps running.</summary>
