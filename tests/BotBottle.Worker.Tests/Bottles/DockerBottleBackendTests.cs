@@ -310,13 +310,17 @@ public sealed class DockerBottleBackendTests : IAsyncLifetime
     [Fact]
     public async Task Spares_left_by_a_crashed_Worker_on_this_machine_are_given_back_at_start()
     {
-        var orphan = await SpareNetworkAsync($"{Environment.MachineName}-{int.MaxValue - 7}");
+        var dead = $"{Environment.MachineName}-{int.MaxValue - 7}";
+        var orphan = await SpareNetworkAsync(dead);
         var ours = await SpareNetworkAsync(OwnerProcess.ThisProcess);
+        // Labelled as a real standby is: other test classes' Workers sweep concurrently, and one may
+        // take the orphan network before this sweep; the standby must go all the same.
         await _bottles.Docker.Containers.CreateContainerAsync(new CreateContainerParameters
         {
             Name = $"botbottle-egress-standby-{orphan}",
             Image = TestImages.AgentBase,
             Cmd = ["sleep", "infinity"],
+            Labels = new Dictionary<string, string> { [EgressSidecars.ForLabel] = "sidecar", [OwnerProcess.Label] = dead },
             HostConfig = new HostConfig { NetworkMode = orphan },
         });
 
