@@ -1,4 +1,3 @@
-using System.Globalization;
 using BotBottle.Core.Harnesses;
 using BotBottle.Core.Manifest;
 
@@ -67,10 +66,8 @@ public sealed record EgressPolicy(IReadOnlyList<EgressRule> Allowed, IReadOnlyLi
     /// </summary>
     public static EgressRule HarnessApi(Harness harness, IReadOnlyDictionary<string, string> environment)
     {
-        var origin = CredentialBroker.ApiOrigin(harness, environment);
-        return EgressRule.TryParse(string.Create(CultureInfo.InvariantCulture, $"{origin.IdnHost}:{origin.Port}"), out var rule, out _)
-            ? rule
-            : EgressRule.Parse($"{HarnessCatalog.For(harness).ApiHost}:443");
+        return EgressRule.ForEndpointOf(CredentialBroker.ApiOrigin(harness, environment))
+            ?? EgressRule.Parse($"{HarnessCatalog.For(harness).ApiHost}:443");
     }
 }
 

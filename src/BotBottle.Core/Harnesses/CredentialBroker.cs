@@ -1,4 +1,3 @@
-using System.Globalization;
 using BotBottle.Core.Manifest;
 
 namespace BotBottle.Core.Harnesses;
@@ -8,11 +7,7 @@ namespace BotBottle.Core.Harnesses;
 /// is (scheme, host, port and base path) and the header the credential goes in. Holds no secret, so
 /// it can be recorded and rendered into the sidecar's configuration.
 /// </summary>
-public sealed record HarnessApiRoute(Uri Origin, string Header)
-{
-    /// <summary>The origin's host and port as an egress rule.</summary>
-    public EgressRule Rule => EgressRule.Parse(string.Create(CultureInfo.InvariantCulture, $"{Origin.IdnHost}:{Origin.Port}"));
-}
+public sealed record HarnessApiRoute(Uri Origin, string Header);
 
 /// <summary>
 /// A harness credential taken out of a bottle's environment: the sidecar sends <see cref="HeaderValue"/>
@@ -66,13 +61,10 @@ public static class CredentialBroker
     /// the environment holds no credential (nothing is changed then).
     /// </summary>
     /// <exception cref="InvalidOperationException">The credential holds characters no HTTP header can carry.</exception>
-    public static BrokeredCredential? Take(Harness harness, IDictionary<string, string> environment, Uri sidecarBaseUrl)
+    public static BrokeredCredential? Take(Harness harness, Dictionary<string, string> environment, Uri sidecarBaseUrl)
     {
-        ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(sidecarBaseUrl);
-        var variables = HarnessCredentials.For(harness);
-        var chosen = variables.FirstOrDefault(v => environment.TryGetValue(v.Variable, out var value) && !string.IsNullOrWhiteSpace(value));
-        if (chosen is null)
+        if (HarnessCredentials.Configured(harness, environment) is not { } chosen)
         {
             return null;
         }
@@ -83,8 +75,8 @@ public static class CredentialBroker
             throw new InvalidOperationException($"{chosen.Variable} holds characters an HTTP header cannot carry (spaces, control or non-ASCII characters); check how it was set");
         }
 
-        var origin = ApiOrigin(harness, new Dictionary<string, string>(environment, StringComparer.Ordinal));
-        foreach (var variable in variables)
+        var origin = ApiOrigin(harness, environment);
+        foreach (var variable in HarnessCredentials.For(harness))
         {
             environment.Remove(variable.Variable);
         }

@@ -37,12 +37,17 @@ public static class HarnessCredentials
     public static IReadOnlyList<CredentialVariable> For(Harness harness) =>
         Known.TryGetValue(harness, out var known) ? known.Variables : [];
 
+    /// <summary>The credential variable <paramref name="harness"/> will use from <paramref name="environment"/> (the preferred one set and not blank); null when none is.</summary>
+    public static CredentialVariable? Configured(Harness harness, IReadOnlyDictionary<string, string> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return For(harness).FirstOrDefault(v => environment.TryGetValue(v.Variable, out var value) && !string.IsNullOrWhiteSpace(value));
+    }
+
     /// <returns>Null when <paramref name="environment"/> holds a credential (or the harness needs none here); else the reason, naming what to set.</returns>
     public static string? Missing(string agentKey, Harness harness, IReadOnlyDictionary<string, string> environment)
     {
-        ArgumentNullException.ThrowIfNull(environment);
-        if (!Known.TryGetValue(harness, out var needed)
-            || needed.Variables.Any(v => environment.TryGetValue(v.Variable, out var value) && !string.IsNullOrWhiteSpace(value)))
+        if (!Known.TryGetValue(harness, out var needed) || Configured(harness, environment) is not null)
         {
             return null;
         }

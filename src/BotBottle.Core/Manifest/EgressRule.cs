@@ -56,6 +56,13 @@ public sealed partial record EgressRule
     public override string ToString() =>
         Port is null ? Host : string.Create(CultureInfo.InvariantCulture, $"{Host}:{Port}");
 
+    /// <summary>The host and port <paramref name="url"/> connects to, as a rule; null when they make none (no host, an invalid name).</summary>
+    public static EgressRule? ForEndpointOf(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return TryParse(string.Create(CultureInfo.InvariantCulture, $"{url.IdnHost}:{url.Port}"), out var rule, out _) ? rule : null;
+    }
+
     public static EgressRule Parse(string text) =>
         TryParse(text, out var rule, out var error) ? rule : throw new FormatException(error);
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using BotBottle.Core.Backends;
 using BotBottle.Core.Manifest;
@@ -34,9 +33,7 @@ public static class RepositoryEgress
 
     /// <summary>host:port of an http(s) or ssh clone URL; null for local paths and file URLs.</summary>
     public static EgressRule? RuleFor(string? repositoryUrl) =>
-        Uri.TryCreate(repositoryUrl, UriKind.Absolute, out var url)
-        && url.Scheme is "http" or "https" or "ssh"
-        && EgressRule.TryParse(string.Create(CultureInfo.InvariantCulture, $"{url.IdnHost}:{url.Port}"), out var rule, out _)
-            ? rule
+        Uri.TryCreate(repositoryUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" or "ssh"
+            ? EgressRule.ForEndpointOf(url)
             : null;
 }

@@ -39,7 +39,7 @@ public sealed class CredentialBrokerTests
         var credential = CredentialBroker.Take(Harness.Claude, environment, Sidecar)!;
 
         Assert.Equal("http://llm-gateway.internal:8080/anthropic/", credential.Route.Origin.ToString());
-        Assert.Equal("llm-gateway.internal:8080", credential.Route.Rule.ToString());
+        Assert.Equal("llm-gateway.internal:8080", EgressRule.ForEndpointOf(credential.Route.Origin)!.ToString());
         Assert.Equal("key-a", credential.HeaderValue);
         Assert.Equal("http://10.77.0.2:3129/anthropic", environment["ANTHROPIC_BASE_URL"]);
         Assert.False(environment.ContainsKey("CLAUDE_CODE_OAUTH_TOKEN"));
