@@ -59,6 +59,16 @@ public sealed class GiteaApiServer : IAsyncDisposable
     public void SetPermission(string repository, string user, string? permission) =>
         _permissions[$"{repository}:{user}"] = permission;
 
+    private readonly ConcurrentDictionary<string, (string HeadSha, string? HeadRepository, string? CloneUrl)> _pulls = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Sets where <paramref name="repository"/>#<paramref name="number"/>'s head is, as Gitea's
+    /// <c>GET /repos/{owner}/{repo}/pulls/{index}</c> will answer it (a PR never set answers 404).
+    /// <paramref name="headRepository"/> null: the head's repository is gone (a deleted fork).
+    /// </summary>
+    public void SetPullRequest(string repository, int number, string headSha, string? headRepository, string? cloneUrl) =>
+        _pulls[$"{repository}#{number}"] = (headSha, headRepository, cloneUrl);
+
     public static async Task<GiteaApiServer> StartAsync()
     {
         var server = new GiteaApiServer();
@@ -67,6 +77,7 @@ public sealed class GiteaApiServer : IAsyncDisposable
             app.MapPost("/api/v1/repos/{owner}/{repo}/issues/{index:int}/comments", server.PostAsync);
             app.MapGet("/api/v1/repos/{owner}/{repo}/issues/{index:int}/comments", server.List);
             app.MapGet("/api/v1/repos/{owner}/{repo}/collaborators/{user}/permission", server.Permission);
+            app.MapGet("/api/v1/repos/{owner}/{repo}/pulls/{index:int}", server.PullRequest);
         });
         server.BaseUrl = url.ToString().TrimEnd('/');
         return server;
@@ -114,6 +125,50 @@ public sealed class GiteaApiServer : IAsyncDisposable
                 ["role_name"] = permission,
                 ["user"] = new JsonObject { ["id"] = 42, ["login"] = user, ["username"] = user },
             });
+    }
+
+    /// <summary>
+    /// As Gitea answers <c>GET .../pulls/{index}</c> (trimmed to the fields a client reads; Gitea sends
+    /// many more): number, state, <c>head</c> {ref, sha, repo_id, repo} and <c>base</c> {ref, sha, repo};
+    /// a head whose repository was deleted has <c>repo</c> null and <c>repo_id</c> 0.
+    /// </summary>
+    private IResult PullRequest(HttpContext context, string owner, string repo, int index)
+    {
+        _requests.Enqueue(new GiteaRequest("GET", context.Request.Path, context.Request.Headers.Authorization.ToString(), "", ""));
+        if (!_pulls.TryGetValue($"{owner}/{repo}#{index}", out var pull))
+        {
+            return Results.Json(new JsonObject { ["errors"] = null, ["message"] = "The target couldn't be found.", ["url"] = BaseUrl + "/api/swagger" }, statusCode: 404);
+        }
+
+        static JsonObject Repository(string fullName, string? cloneUrl) => new()
+        {
+            ["id"] = Math.Abs(fullName.GetHashCode(StringComparison.Ordinal)),
+            ["name"] = fullName.Split('/')[1],
+            ["full_name"] = fullName,
+            ["owner"] = new JsonObject { ["login"] = fullName.Split('/')[0] },
+            ["clone_url"] = cloneUrl,
+            ["fork"] = false,
+        };
+
+        return Results.Json(new JsonObject
+        {
+            ["id"] = 9000 + index,
+            ["number"] = index,
+            ["state"] = "open",
+            ["head"] = new JsonObject
+            {
+                ["ref"] = "main",
+                ["sha"] = pull.HeadSha,
+                ["repo_id"] = pull.HeadRepository is null ? 0 : 2,
+                ["repo"] = pull.HeadRepository is { } head ? Repository(head, pull.CloneUrl) : null,
+            },
+            ["base"] = new JsonObject
+            {
+                ["ref"] = "main",
+                ["sha"] = "0000000000000000000000000000000000000000",
+                ["repo"] = Repository($"{owner}/{repo}", $"{BaseUrl}/{owner}/{repo}.git"),
+            },
+        });
     }
 
     private IResult List(HttpContext context, string owner, string repo, int index)

@@ -27,6 +27,12 @@ public static class PrRedisNames
     /// <summary>Set of the PR keys whose <see cref="Queue"/> is not empty, for the Workers that put parked jobs back.</summary>
     public const string Queues = "botbottle:pr:queues";
 
+    /// <summary>Hash: PR key -> <see cref="PrAwaitingApproval"/> JSON of a fork's PR whose head nobody has approved yet.</summary>
+    public const string AwaitingApproval = "botbottle:pr:awaiting-approval";
+
+    /// <summary>String: the head commit of a fork's PR that someone trusted approved; a later push needs approval again.</summary>
+    public static string Approved(string prKey) => $"botbottle:pr:approved:{prKey}";
+
     /// <summary>Set when a delivery is accepted; a redelivery with the same id is a duplicate.</summary>
     public static string Delivery(string deliveryId) => $"botbottle:webhooks:delivery:{deliveryId}";
 

@@ -10,6 +10,9 @@ public enum PrWorkKind
 
     /// <summary>The PR closed: remove its bottle and registry entry.</summary>
     CleanUp,
+
+    /// <summary>Someone approves the head of a PR from a fork: the work waiting for it runs.</summary>
+    Approve,
 }
 
 /// <summary>
@@ -47,6 +50,18 @@ public sealed record PrWork
 
     /// <summary>The login of who caused the event: their permission on the repository decides whether anything runs.</summary>
     public string? Sender { get; init; }
+
+    /// <summary>Whether the head is a fork's; null when the event did not say (the Worker asks Gitea).</summary>
+    public bool? FromFork { get; init; }
+
+    /// <summary>
+    /// The event brings code (the PR opened, reopened or pushed to) rather than words about it: on a
+    /// fork's PR, its author's permission is beside the point, and the head's approval decides.
+    /// </summary>
+    public bool NewCode { get; init; }
+
+    /// <summary>How someone approves a fork's head here ("comment `@botbottle approve` or add the label ..."), from the Web's webhook policy.</summary>
+    public string? HowToApprove { get; init; }
 
     public string Key => PrSession.KeyOf(Repository, Number);
 }

@@ -24,4 +24,19 @@ public static class BotMention
         var pattern = $@"(?<![\p{{L}}\p{{N}}_.@/-]){Regex.Escape(mention.Trim())}(?!{NameCharacter}|\.{NameCharacter})";
         return Regex.IsMatch(text, pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, MatchTimeout);
     }
+
+    /// <summary>
+    /// Whether the comment is exactly the mention and <paramref name="command"/> ("@botbottle approve",
+    /// any case, any surrounding whitespace and a final full stop): a command, never a prompt that
+    /// happens to contain the word.
+    /// </summary>
+    public static bool IsCommand(string text, string mention, string command)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentException.ThrowIfNullOrWhiteSpace(mention);
+        var words = text.Trim().TrimEnd('.', '!').Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        return words.Length == 2
+            && string.Equals(words[0], mention.Trim(), StringComparison.OrdinalIgnoreCase)
+            && string.Equals(words[1], command, StringComparison.OrdinalIgnoreCase);
+    }
 }

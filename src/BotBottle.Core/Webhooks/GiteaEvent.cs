@@ -46,8 +46,9 @@ public enum ReviewVerdict
 public sealed record GiteaRepository(string FullName, string CloneUrl, string? HtmlUrl);
 
 /// <summary>
-/// The pull request as the payload describes it. <see cref="HeadCloneUrl"/> is the repository the head
-/// branch lives in (a fork's, for a PR from a fork); null when Gitea left it out (a deleted fork, a trimmed payload).
+/// The pull request as the payload describes it. <see cref="HeadCloneUrl"/> and <see cref="HeadRepository"/>
+/// name the repository the head branch lives in (a fork's, for a PR from a fork); null when Gitea left it
+/// out (a deleted fork, a trimmed payload). <see cref="Labels"/> are the PR's label names.
 /// </summary>
 public sealed record GiteaPullRequest(
     int Number,
@@ -62,9 +63,20 @@ public sealed record GiteaPullRequest(
     string? BaseRef,
     string? AuthorLogin,
     string? UpdatedAt,
-    string? ClosedAt)
+    string? ClosedAt,
+    string? HeadRepository = null,
+    LabelNames? Labels = null)
 {
     public bool IsClosed => string.Equals(State, "closed", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Whether the head branch lives in another repository than <paramref name="baseRepository"/> (a
+    /// fork, whose code nobody on the team has vetted); null when the payload does not name the head's repository.
+    /// </summary>
+    public bool? IsFromForkOf(string baseRepository) =>
+        HeadRepository is null ? null : !string.Equals(HeadRepository, baseRepository, StringComparison.OrdinalIgnoreCase);
+
+    public bool HasLabel(string name) => (Labels ?? LabelNames.None).Contains(name);
 }
 
 /// <summary>The issue a comment belongs to; a pull request is an issue too, marked by <see cref="IsPullRequest"/>.</summary>

@@ -307,10 +307,17 @@ public static class GiteaEventParser
             pr.StringAt("base.ref"),
             pr.StringAt("user.login"),
             pr.String("updated_at"),
-            pr.String("closed_at"));
+            pr.String("closed_at"),
+            head?.StringAt("repo.full_name"),
+            LabelsOf(pr));
         missing = null;
         return true;
     }
+
+    private static LabelNames LabelsOf(JsonElement pr) =>
+        pr.TryGetProperty("labels", out var labels) && labels.ValueKind == JsonValueKind.Array
+            ? new(labels.EnumerateArray().Select(label => label.ValueKind == JsonValueKind.Object ? label.String("name") : null).OfType<string>())
+            : LabelNames.None;
 
     private static string? SenderOf(JsonElement root) => root.Object("sender")?.String("login");
 

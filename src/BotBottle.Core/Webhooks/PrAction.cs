@@ -9,6 +9,12 @@ public abstract record PrAction(string EventKey)
 {
     /// <summary>The login of who caused the event (opened, pushed, commented, reviewed), when the payload names one.</summary>
     public string? Sender { get; init; }
+
+    /// <summary>
+    /// Whether the PR's head lives in a fork (code nobody on the team has vetted); null when the
+    /// payload does not say, and the Worker must ask Gitea.
+    /// </summary>
+    public bool? FromFork { get; init; }
 }
 
 /// <summary>A pull request needs an agent: run <see cref="AgentName"/> on <see cref="Task"/> in a clone of <see cref="CloneUrl"/> at <see cref="HeadRef"/>.</summary>
@@ -23,6 +29,7 @@ public sealed record StartAgent(
     string EventKey) : PrAction(EventKey);
 
 /// <summary>Resume the pull request's agent (same session) with <see cref="Prompt"/>.</summary>
+/// <param name="NewCode">New commits on the head (a push), as opposed to a comment or a review about it.</param>
 /// <param name="HeadSha">The PR's head commit when the event says; comments before Gitea 1.23 do not.</param>
 /// <param name="CloneUrl">As for <see cref="StartAgent"/>, when the event says; null otherwise.</param>
 public sealed record ResumeAgent(
@@ -30,7 +37,16 @@ public sealed record ResumeAgent(
     string Prompt,
     string? HeadSha,
     string? CloneUrl,
-    string EventKey) : PrAction(EventKey);
+    string EventKey,
+    bool NewCode = false) : PrAction(EventKey);
+
+/// <summary>
+/// Someone approves the head of a PR from a fork (a <c>@bot approve</c> comment or the approval label),
+/// so the agent may run on that commit. The Worker checks they may, and which commit it is.
+/// </summary>
+/// <param name="HeadSha">The head the approver saw, when the event says; comments before Gitea 1.23 do not.</param>
+/// <param name="Via">How it was given ("comment", "label"), for the record.</param>
+public sealed record ApproveHead(PrKey Pr, string? HeadSha, string? CloneUrl, string Via, string EventKey) : PrAction(EventKey);
 
 /// <summary>The pull request is closed (<see cref="Merged"/> or not): tear its agent down and forget it.</summary>
 public sealed record CleanUp(PrKey Pr, bool Merged, string EventKey) : PrAction(EventKey);

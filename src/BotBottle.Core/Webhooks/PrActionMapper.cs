@@ -34,8 +34,9 @@ public static class PrActionMapper
             _ => new Ignore($"a {e.Kind} event without the parts it needs", key),
         };
 
-        // Who asked: the Worker checks their permission on the repository before anything runs.
-        return action with { Sender = e.SenderLogin };
+        // Who asked: the Worker checks their permission on the repository before anything runs, and
+        // whether the code is a fork's: that runs only on a head someone trusted has approved.
+        return action with { Sender = e.SenderLogin, FromFork = e.Repository is { } r ? e.PullRequest?.IsFromForkOf(r.FullName) : null };
     }
 
     // A misconfigured policy would act silently wrong (an empty login matches no author, so the bot
@@ -60,6 +61,11 @@ public static class PrActionMapper
         if (pr.IsClosed)
         {
             return PrIsClosed(prKey, key);
+        }
+
+        if (e.Action == "label_updated" && pr.HasLabel(policy.ApprovalLabel))
+        {
+            return new ApproveHead(prKey, pr.HeadSha, CloneUrlOf(repo, pr), "label", key);
         }
 
         return e.Action switch
@@ -97,7 +103,7 @@ public static class PrActionMapper
 
         return pr.IsClosed
             ? PrIsClosed(prKey, key)
-            : new ResumeAgent(prKey, PrPrompts.NewCommits(prKey, pr, e.SenderLogin), pr.HeadSha, CloneUrlOf(repo, pr), key);
+            : new ResumeAgent(prKey, PrPrompts.NewCommits(prKey, pr, e.SenderLogin), pr.HeadSha, CloneUrlOf(repo, pr), key, NewCode: true);
     }
 
     private static PrAction Comment(GiteaEvent e, GiteaRepository repo, GiteaIssue issue, GiteaComment comment, WebhookPolicy policy, string key)
@@ -127,6 +133,11 @@ public static class PrActionMapper
         if (!BotMention.IsIn(comment.Body, policy.Mention))
         {
             return new Ignore($"comment on {prKey} does not mention {policy.Mention}", key, prKey);
+        }
+
+        if (BotMention.IsCommand(comment.Body, policy.Mention, WebhookPolicy.ApproveCommand))
+        {
+            return new ApproveHead(prKey, e.PullRequest?.HeadSha, e.PullRequest is { } head ? CloneUrlOf(repo, head) : null, "comment", key);
         }
 
         return new ResumeAgent(

@@ -19,6 +19,16 @@ public sealed record WebhookPolicy
         init => _mention = value;
     }
 
+    /// <summary>
+    /// The label whose addition approves a fork PR's head, as an "@bot approve" comment does; empty: labels approve nothing.
+    /// </summary>
+    public string ApprovalLabel { get; init; } = DefaultApprovalLabel;
+
+    public const string DefaultApprovalLabel = "botbottle-approved";
+
+    /// <summary>The word that, after the mention and alone, approves a fork PR's head.</summary>
+    public const string ApproveCommand = "approve";
+
     /// <summary>Repository full names ("owner/repo", any case) whose pull requests get an agent.</summary>
     public IReadOnlyList<string> Repositories { get; init; } = [];
 

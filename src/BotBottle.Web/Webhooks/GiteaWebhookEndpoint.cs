@@ -62,6 +62,7 @@ public static partial class GiteaWebhookEndpoint
             return Results.Ok(new WebhookAnswer("ignored", deliveryId, reason));
         }
 
+        work = work with { HowToApprove = HowToApprove(Policy(settings)) };
         return await intake.AcceptAsync(work) switch
         {
             IntakeResult.Queued => Results.Accepted(value: new WebhookAnswer("queued", deliveryId, $"{work.Kind} for {work.Repository}#{work.Number}")),
@@ -105,7 +106,11 @@ public static partial class GiteaWebhookEndpoint
         BotLogin = settings.BotLogin,
         Repositories = settings.Repositories,
         AgentName = settings.Agent,
+        ApprovalLabel = settings.ApprovalLabel,
     };
+
+    private static string HowToApprove(WebhookPolicy policy) =>
+        $"comment `{policy.Mention} {WebhookPolicy.ApproveCommand}`" + (policy.ApprovalLabel.Length > 0 ? $" or add the label `{policy.ApprovalLabel}`" : "");
 
     private static PrWork? ToWork(PrAction action, string deliveryId) => action switch
     {
@@ -122,6 +127,8 @@ public static partial class GiteaWebhookEndpoint
             HeadRef = start.HeadRef,
             HeadSha = start.HeadSha,
             Sender = start.Sender,
+            FromFork = start.FromFork,
+            NewCode = true,
         },
         ResumeAgent resume => new PrWork
         {
@@ -134,6 +141,21 @@ public static partial class GiteaWebhookEndpoint
             CloneUrl = resume.CloneUrl,
             HeadSha = resume.HeadSha,
             Sender = resume.Sender,
+            FromFork = resume.FromFork,
+            NewCode = resume.NewCode,
+        },
+        ApproveHead approve => new PrWork
+        {
+            Kind = PrWorkKind.Approve,
+            Repository = approve.Pr.Repository,
+            Number = approve.Pr.Number,
+            DeliveryId = deliveryId,
+            EventKey = approve.EventKey,
+            Prompt = $"approved by @{approve.Sender} with a {approve.Via}",
+            CloneUrl = approve.CloneUrl,
+            HeadSha = approve.HeadSha,
+            Sender = approve.Sender,
+            FromFork = approve.FromFork,
         },
         CleanUp cleanUp => new PrWork
         {

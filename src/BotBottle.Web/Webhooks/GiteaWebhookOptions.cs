@@ -16,6 +16,12 @@ public sealed class GiteaWebhookOptions
     /// <summary>The manifest agent started for a new pull request.</summary>
     public string Agent { get; set; } = "reviewer";
 
+    /// <summary>
+    /// Adding this label to a PR from a fork approves its head commit for the agent, as an
+    /// "@bot approve" comment does (only from someone with the minimum permission); empty: labels approve nothing.
+    /// </summary>
+    public string ApprovalLabel { get; set; } = BotBottle.Core.Webhooks.WebhookPolicy.DefaultApprovalLabel;
+
     /// <summary>Deliveries larger than this are refused with 413; Gitea's PR payloads are a few tens of KiB.</summary>
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
 }

@@ -47,6 +47,8 @@ public static class BottlesServiceCollectionExtensions
         services.AddSingleton<PrDispatcher>();
         services.AddSingleton<PrTrust>();
         services.AddHttpClient<GiteaPermissions>();
+        services.AddSingleton<ForkApprovals>();
+        services.AddHttpClient<GiteaPullRequests>();
         services.AddSingleton<PrTurns>();
         // The client retries itself, checking for the comment first; the default resilience
         // handler's blind retry of a POST could post twice. The removal API is still marked

@@ -23,6 +23,7 @@ public sealed partial class PrDispatcher(
     PrSessionRegistry registry,
     GiteaCommentClient gitea,
     PrTrust trust,
+    ForkApprovals forks,
     IOptions<PullRequestOptions> options,
     TimeProvider clock,
     ILogger<PrDispatcher> logger)
@@ -54,10 +55,45 @@ public sealed partial class PrDispatcher(
             return earlier;
         }
 
-        if (await trust.CheckAsync(work, cancellationToken) is { Trusted: false } refusal)
+        var nothing = new RunOutcome("", null);
+        if (work.Kind == PrWorkKind.Approve)
         {
-            await RefuseAsync(work, turn, acceptedAt, refusal, jobId, cancellationToken);
-            return new RunOutcome("", null);
+            if (await trust.CheckAsync(work, cancellationToken) is { Trusted: false } notTheirs)
+            {
+                await RefuseAsync(work, turn, acceptedAt, notTheirs, jobId, cancellationToken);
+                return nothing;
+            }
+
+            if (await ApproveAsync(work, turn, acceptedAt, jobId, cancellationToken) is not { } approved)
+            {
+                return nothing;
+            }
+
+            work = approved;
+        }
+        else if (work.Kind != PrWorkKind.CleanUp)
+        {
+            var gate = await forks.GateAsync(work, cancellationToken);
+            // A fork's new code is judged by its approval, not by its author's permission (a forker
+            // has none); words about it (mentions, reviews) still need a trusted sender.
+            if (!(gate.FromFork && work.NewCode) && await trust.CheckAsync(work, cancellationToken) is { Trusted: false } refusal)
+            {
+                await RefuseAsync(work, turn, acceptedAt, refusal, jobId, cancellationToken);
+                return nothing;
+            }
+
+            if (gate.Waiting)
+            {
+                await WaitForApprovalAsync(work, gate, turn, acceptedAt, jobId, cancellationToken);
+                return nothing;
+            }
+
+            // Exactly the commit that was approved (or the event's own), wherever the event left it out.
+            work = work with { HeadSha = gate.HeadSha.Length > 0 ? gate.HeadSha : work.HeadSha, CloneUrl = work.CloneUrl ?? gate.CloneUrl };
+        }
+        else
+        {
+            await forks.ForgetAsync(work.Key);
         }
 
         var session = await registry.GetAsync(work.Key);
@@ -92,6 +128,68 @@ public sealed partial class PrDispatcher(
         {
             await gitea.PostOnceAsync(work.Repository, work.Number, work.DeliveryId, $"Not run: {refusal.Reason}", acceptedAt, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// A fork's head nobody approved: the work waits, and the PR is told how to approve, once per head commit.
+    /// </summary>
+    private async Task WaitForApprovalAsync(PrWork work, ForkGate gate, PrTurn turn, DateTimeOffset acceptedAt, string jobId, CancellationToken cancellationToken)
+    {
+        var started = await registry.GetAsync(work.Key) is not null;
+        await forks.WaitAsync(work, gate, started);
+        await registry.RecordAsync(turn, RegistryChange.Keep, null, work.DeliveryId, new PrDone(jobId, "", null, turn.Fence));
+        LogAwaitingApproval(logger, work.Key, gate.HeadSha, gate.HeadRepository ?? "(unknown)");
+        var once = $"botbottle:pr:approval-asked:{work.Key}:{gate.HeadSha}";
+        if (gitea.IsConfigured && await redis.GetDatabase().StringSetAsync(once, work.DeliveryId, CommentRetention, When.NotExists))
+        {
+            var commit = gate.HeadSha.Length > 0 ? $"commit `{gate.HeadSha[..Math.Min(12, gate.HeadSha.Length)]}`" : "its head";
+            var from = gate.HeadRepository is { } fork ? $" ({fork})" : "";
+            var how = work.HowToApprove ?? "comment `@<bot> approve`";
+            var body = $"Waiting for approval: this pull request comes from a fork{from}, and the agent runs a fork's code only on a commit " +
+                $"that someone with {options.Value.MinimumPermission.ToString().ToLowerInvariant()} access has approved. " +
+                $"To let it run on {commit}, {how}. A later push needs approval again.";
+            await gitea.PostOnceAsync(work.Repository, work.Number, work.DeliveryId, body, acceptedAt, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A trusted approval of a fork's head: the head it names (else the PR's current one) is recorded
+    /// as approved, and the work that waited for it is returned to run now, under this delivery.
+    /// Null when nothing is to run (not a fork's PR, or nothing was waiting); the PR is told.
+    /// </summary>
+    private async Task<PrWork?> ApproveAsync(PrWork work, PrTurn turn, DateTimeOffset acceptedAt, string jobId, CancellationToken cancellationToken)
+    {
+        var gate = await forks.GateAsync(work, cancellationToken);
+        string? answer = null;
+        PrWork? toRun = null;
+        if (!gate.FromFork)
+        {
+            answer = "Nothing to approve: this pull request's head is in the repository itself, and its agent needs no approval.";
+        }
+        else if (gate.HeadSha.Length == 0)
+        {
+            answer = "Not approved: which commit is this pull request's head could not be found out (neither the event nor Gitea's API said).";
+        }
+        else
+        {
+            var waiting = await forks.ApproveAsync(work.Key, gate.HeadSha);
+            LogApproved(logger, work.Key, gate.HeadSha, work.Sender ?? "(no sender)");
+            toRun = waiting?.Work is { } parked
+                ? parked with { DeliveryId = work.DeliveryId, EventKey = work.EventKey, HeadSha = gate.HeadSha, CloneUrl = gate.CloneUrl ?? parked.CloneUrl }
+                : null;
+            answer = toRun is null ? $"Approved commit `{gate.HeadSha[..Math.Min(12, gate.HeadSha.Length)]}`: the agent runs on it at the next event." : null;
+        }
+
+        if (answer is not null)
+        {
+            await registry.RecordAsync(turn, RegistryChange.Keep, null, work.DeliveryId, new PrDone(jobId, "", null, turn.Fence));
+            if (gitea.IsConfigured)
+            {
+                await gitea.PostOnceAsync(work.Repository, work.Number, work.DeliveryId, answer, acceptedAt, cancellationToken);
+            }
+        }
+
+        return toRun;
     }
 
     /// <summary>A first run that was interrupted before the registry knew its bottle: nothing refers to it, it goes.</summary>
@@ -220,6 +318,12 @@ public sealed partial class PrDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "PR {PrKey}: event from {Sender} not run: {Reason}")]
     private static partial void LogRefused(ILogger logger, string prKey, string sender, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "PR {PrKey}: head {HeadSha} of a fork ({HeadRepository}) waits for approval")]
+    private static partial void LogAwaitingApproval(ILogger logger, string prKey, string headSha, string headRepository);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "PR {PrKey}: head {HeadSha} approved by {Sender}")]
+    private static partial void LogApproved(ILogger logger, string prKey, string headSha, string sender);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "PR {PrKey}: session {OldSession} rotated to {NewSession}")]
     private static partial void LogRotated(ILogger logger, string prKey, string oldSession, string? newSession);

@@ -16,6 +16,13 @@ public sealed class PullRequestOptions
     /// </summary>
     public RepositoryAccess MinimumPermission { get; set; } = RepositoryAccess.Write;
 
+    /// <summary>
+    /// Pull requests from forks run only on a head commit that someone with <see cref="MinimumPermission"/>
+    /// approved ("@bot approve" or the approval label); a later push needs approval again. False runs
+    /// a fork's code like the repository's own (only for repositories where every forker is trusted).
+    /// </summary>
+    public bool ForksNeedApproval { get; set; } = true;
+
     /// <summary>Past this many runs on one session, a fresh session is started, seeded with a summary of the old.</summary>
     public int RotateAfterTurns { get; set; } = 20;
 

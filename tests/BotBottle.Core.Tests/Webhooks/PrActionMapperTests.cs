@@ -9,6 +9,8 @@ public sealed class PrActionMapperTests
     private const string CommentOnPr = "captures/issue_comment__created_on_pr.json";
     private const string CommentOnPr116 = "captures/issue_comment__created_on_pr__gitea1.16.json";
     private const string Approved = "captures/pull_request_approved__reviewed.json";
+    private const string MentionOnPr = CommentOnPr;
+    private const string MentionOnPr116 = CommentOnPr116;
 
     [Fact]
     public void Opened_starts_the_agent_on_the_forks_branch_with_a_readable_task()
@@ -45,6 +47,61 @@ public sealed class PrActionMapperTests
         var action = GiteaTestData.Map(family, type, GiteaTestData.Bytes(capture));
 
         Assert.Equal(sender, action.Sender);
+    }
+
+    [Theory]
+    [InlineData("pull_request", "pull_request", Opened, true)] // example2/example into example/example
+    [InlineData("issue_comment", "issue_comment", MentionOnPr, true)] // Celebi_datatransfer's fork
+    [InlineData("pull_request", "pull_request", "payloads/pull_request_opened.json", false)]
+    [InlineData("pull_request", "pull_request", "captures/pull_request__reopened__forgejo.json", false)]
+    [InlineData("pull_request", "pull_request_sync", Synchronized, null)] // head.repo trimmed away
+    [InlineData("issue_comment", "issue_comment", MentionOnPr116, null)] // no pull request in a 1.16 comment
+    public void Whether_the_head_is_a_forks_is_read_from_the_payload_or_left_to_the_Worker(string family, string type, string capture, bool? fromFork)
+    {
+        var body = capture.Contains("issue_comment", StringComparison.Ordinal)
+            ? GiteaTestData.Edited(capture, node => node["comment"]!["body"] = "@botbottle have a look")
+            : GiteaTestData.Bytes(capture);
+
+        var action = GiteaTestData.Map(family, type, body);
+
+        Assert.IsNotType<Ignore>(action);
+        Assert.Equal(fromFork, action.FromFork);
+    }
+
+    [Theory]
+    [InlineData("@botbottle approve", true)]
+    [InlineData("  @BotBottle Approve.\n", true)]
+    [InlineData("@botbottle approve this and also delete the tests", false)]
+    [InlineData("I approve, @botbottle", false)]
+    [InlineData("@botbottle-dev approve", false)]
+    public void Only_a_comment_that_is_the_mention_and_approve_alone_approves_the_head(string comment, bool approves)
+    {
+        var action = GiteaTestData.Map("issue_comment", "issue_comment", GiteaTestData.Edited(CommentOnPr, node => node["comment"]!["body"] = comment));
+
+        if (approves)
+        {
+            var approve = Assert.IsType<ApproveHead>(action);
+            Assert.Equal(("cabcb9513308844c015a6b3dd804c5618875b447", "comment", "Aneesh-Hegde"), (approve.HeadSha, approve.Via, approve.Sender));
+        }
+        else
+        {
+            Assert.IsNotType<ApproveHead>(action);
+        }
+    }
+
+    [Theory]
+    [InlineData("botbottle-approved", "botbottle-approved", true)]
+    [InlineData("bug", "botbottle-approved", false)]
+    [InlineData("botbottle-approved", "", false)]
+    public void Adding_the_approval_label_approves_the_head_and_other_labels_do_nothing(string label, string approvalLabel, bool approves)
+    {
+        var body = GiteaTestData.Edited("captures/pull_request__label_updated.json", node =>
+            node["pull_request"]!["labels"]!.AsArray().Add(new System.Text.Json.Nodes.JsonObject { ["id"] = 300, ["name"] = label }));
+
+        var action = GiteaTestData.Map("pull_request", "pull_request_label", body, GiteaTestData.Policy with { ApprovalLabel = approvalLabel });
+
+        Assert.Equal(approves, action is ApproveHead { Via: "label", HeadSha: "07977177c2cd7d46bad37b8472a9d50e7acb9d1f", Sender: "a_nice_user" });
+        Assert.Equal(!approves, action is Ignore);
     }
 
     [Fact]

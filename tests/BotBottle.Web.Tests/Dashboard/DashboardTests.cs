@@ -94,8 +94,14 @@ public sealed class DashboardTests(RunningDashboard stack)
     }
 
     [Fact]
-    public async Task Pull_request_sessions_page_lists_the_registry()
+    public async Task Pull_request_sessions_page_lists_the_registry_and_the_fork_PRs_waiting_for_approval()
     {
+        var waiting = new BotBottle.Core.PullRequests.PrAwaitingApproval
+        {
+            Repository = "acme/gadgets", Number = 12, HeadSha = "07977177c2cd7d46bad37b8472a9d50e7acb9d1f", HeadRepository = "forker/gadgets", Since = DateTimeOffset.UtcNow,
+            Work = new() { Kind = BotBottle.Core.PullRequests.PrWorkKind.Start, Repository = "acme/gadgets", Number = 12, DeliveryId = "d-12", EventKey = "opened:acme/gadgets#12" },
+        };
+        await stack.Redis.Connection.GetDatabase().HashSetAsync(BotBottle.Core.PullRequests.PrRedisNames.AwaitingApproval, waiting.Key, BotBottle.Core.Jobs.BotBottleJson.Serialize(waiting));
         var session = new BotBottle.Core.PullRequests.PrSession
         {
             Repository = "acme/widgets", Number = 7, Slug = "c0de", SessionId = "8f4c2a1e-3b7d-4e9a-9c51-2d6f0b8e7a13", Agent = "reviewer",
@@ -111,6 +117,10 @@ public sealed class DashboardTests(RunningDashboard stack)
         await Assertions.Expect(row).ToContainTextAsync("c0de");
         await Assertions.Expect(row).ToContainTextAsync("8f4c2a1e-3b7d-4e9a-9c51-2d6f0b8e7a13");
         await Assertions.Expect(row.GetByRole(AriaRole.Link, new() { Name = "#7" })).ToHaveAttributeAsync("href", "https://gitea.example/acme/widgets/pulls/7");
+        var fork = page.GetByTestId("pr-awaiting-approval").Locator("tr", new() { HasTextString = "acme/gadgets" });
+        await Assertions.Expect(fork).ToContainTextAsync("forker/gadgets");
+        await Assertions.Expect(fork).ToContainTextAsync("07977177c2cd");
+        await Assertions.Expect(fork).ToContainTextAsync("waiting for approval");
     }
 
     [Fact]

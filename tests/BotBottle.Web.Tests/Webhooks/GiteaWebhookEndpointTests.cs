@@ -101,6 +101,20 @@ public sealed class GiteaWebhookEndpointTests(RunningWeb stack) : IClassFixture<
     }
 
     [Fact]
+    public async Task An_approval_of_a_forks_head_is_queued_with_the_head_and_how_to_approve()
+    {
+        var delivery = GiteaDelivery.Edited("captures/issue_comment__created_on_pr.json", "issue_comment", "pull_request_comment",
+            n => n["comment"]!["body"] = "@botbottle approve");
+
+        using var response = await stack.Http.SendAsync(delivery.Request());
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var work = Assert.Single(await stack.QueuedJobsAsync()).PullRequest!;
+        Assert.Equal((PrWorkKind.Approve, "cabcb9513308844c015a6b3dd804c5618875b447", true, "Aneesh-Hegde"), (work.Kind, work.HeadSha, work.FromFork, work.Sender));
+        Assert.Equal("comment `@botbottle approve` or add the label `botbottle-approved`", work.HowToApprove);
+    }
+
+    [Fact]
     public async Task Comment_by_the_bot_itself_is_ignored()
     {
         var delivery = GiteaDelivery.Edited("captures/issue_comment__created_on_pr.json", "issue_comment", "pull_request_comment", n =>

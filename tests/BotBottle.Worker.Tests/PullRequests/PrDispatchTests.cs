@@ -209,6 +209,57 @@ public sealed class PrDispatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_PR_from_a_fork_runs_only_on_a_head_someone_trusted_approved_and_a_later_push_waits_again()
+    {
+        _gitea.SetPermission(Repository, "forker", "read");
+        _gitea.SetPermission(Repository, "mallory", "read");
+        await using var worker = StartWorker();
+        var how = "comment `@botbottle approve` or add the label `botbottle-approved`";
+        PrWork Fork(PrWorkKind kind, string prompt, string deliveryId, string sender) =>
+            Work(kind, prompt, deliveryId) with { FromFork = true, Sender = sender, HowToApprove = how };
+
+        var opened = await RunAsync(worker, Fork(PrWorkKind.Start, "Review PR #7: Add widgets", "d-fork-open", "forker") with { NewCode = true });
+        var byStranger = await RunAsync(worker, Fork(PrWorkKind.Approve, "", "d-fork-mallory", "mallory"));
+        var waited = await AwaitingAsync(7);
+
+        Assert.All([opened, byStranger], r => Assert.Equal("", r.Slug ?? ""));
+        Assert.Empty(_model.Requests);
+        Assert.Equal((_firstCommit, PrWorkKind.Start), (waited!.HeadSha, waited.Work.Kind));
+
+        var approved = await RunAsync(worker, Fork(PrWorkKind.Approve, "", "d-fork-approve", "alice"));
+
+        Assert.Equal(JobOutcome.Succeeded, approved.Outcome);
+        Assert.Equal(approved.Slug, (await SessionAsync(7)).Slug);
+        Assert.Single(_model.RequestsMentioning("Review PR #7: Add widgets"));
+        Assert.Null(await AwaitingAsync(7));
+
+        // The fork pushes: its new head waits, whoever mentions the bot (here on a Gitea before 1.23,
+        // whose comment events carry no pull request: the Worker asks Gitea where the head is).
+        var second = await GitRepo.CommitAsync(_origin, "widget.txt", "version two\n");
+        var pushed = await RunAsync(worker, Fork(PrWorkKind.Resume, "New commits were pushed", "d-fork-push", "forker") with { NewCode = true, HeadSha = second });
+        _gitea.SetPullRequest(Repository, 7, second, "forker/widgets", _origin);
+        var mentioned = await RunAsync(worker, Work(PrWorkKind.Resume, "@botbottle explain the cache", "d-fork-mention") with { FromFork = null, HeadSha = null, CloneUrl = null, HowToApprove = how });
+
+        Assert.All([pushed, mentioned], r => Assert.Equal("", r.Slug ?? ""));
+        Assert.Empty(_model.RequestsMentioning("New commits were pushed"));
+        Assert.Empty(_model.RequestsMentioning("explain the cache"));
+        Assert.Equal(second, (await AwaitingAsync(7))!.HeadSha);
+
+        var again = await RunAsync(worker, Work(PrWorkKind.Approve, "", "d-fork-approve-2") with { FromFork = null, HeadSha = null, CloneUrl = null });
+
+        Assert.Equal(approved.Slug, again.Slug);
+        Assert.Single(_model.RequestsMentioning("explain the cache"));
+        Assert.Equal(2, (await SessionAsync(7)).Turns);
+        Assert.Equal("version two\n", File.ReadAllText(Path.Combine(_bottles.State.BottleDir(approved.Slug!), "workspace", "widget.txt")));
+        var comments = _gitea.CommentsOn(Repository, 7);
+        Assert.Single(comments, c => c.StartsWith("Waiting for approval", StringComparison.Ordinal) && c.Contains($"commit `{_firstCommit[..12]}`", StringComparison.Ordinal) && c.Contains(how, StringComparison.Ordinal));
+        Assert.Single(comments, c => c.StartsWith("Waiting for approval", StringComparison.Ordinal) && c.Contains($"commit `{second[..12]}`", StringComparison.Ordinal));
+        Assert.Single(comments, c => c.Contains("@mallory has read access", StringComparison.Ordinal));
+        Assert.DoesNotContain(comments, c => c.Contains("@forker", StringComparison.Ordinal));
+        Assert.Contains(_gitea.Requests, r => r.Path == "/api/v1/repos/acme/widgets/pulls/7" && r.Authorization == "token gitea-test-token");
+    }
+
+    [Fact]
     public async Task Worker_killed_mid_run_loses_neither_the_event_nor_the_registry_entry()
     {
         await using (var first = StartWorker())
@@ -272,6 +323,7 @@ public sealed class PrDispatchTests : IAsyncLifetime
         HeadRef = "main",
         HeadSha = _firstCommit,
         Sender = "alice",
+        FromFork = false,
     };
 
     private static BottleJob Job(PrWork work) => new()
@@ -288,6 +340,11 @@ public sealed class PrDispatchTests : IAsyncLifetime
         await _queue.EnqueueAsync(job);
         return await _queue.WaitForResultAsync(job.JobId, Timeout, worker);
     }
+
+    private async Task<PrAwaitingApproval?> AwaitingAsync(int number) =>
+        await _redis.Connection.GetDatabase().HashGetAsync(PrRedisNames.AwaitingApproval, PrSession.KeyOf(Repository, number)) is { HasValue: true } json
+            ? BotBottleJson.Deserialize<PrAwaitingApproval>(json!)
+            : null;
 
     private async Task<PrSession> SessionAsync(int number) =>
         await new Worker.PullRequests.PrSessionRegistry(_redis.Connection).GetAsync(PrSession.KeyOf(Repository, number))
