@@ -1,4 +1,5 @@
 using BotBottle.Core.Bottles;
+using BotBottle.Core.Egress;
 using BotBottle.Core.Manifest;
 
 namespace BotBottle.Core.Backends;
@@ -25,6 +26,12 @@ public sealed record PreparedBottle(
     /// Ollama endpoint of a local model, the Gitea host of a PR.
     /// </summary>
     public IReadOnlyList<EgressRule> ExtraEgress { get; init; } = [];
+
+    /// <summary>The repository the bottle's workspace came from (a PR's), without credentials; null for other bottles.</summary>
+    public string? RepositoryUrl { get; init; }
+
+    /// <summary>The Git host's credential for <see cref="RepositoryUrl"/>, given to the bottle's sidecar only; null when none is configured.</summary>
+    public BrokeredGitCredential? GitCredential { get; init; }
 
     /// <summary>
     /// The bottle exists only for one run and is removed when it ends; when the process running it

@@ -22,6 +22,9 @@ public sealed record EgressPolicy(IReadOnlyList<EgressRule> Allowed, IReadOnlyLi
     /// </summary>
     public HarnessApiRoute? BrokeredApi { get; init; }
 
+    /// <summary>The PR's repository as the sidecar reaches it for the bottle's git, adding the Git host's token; null without one.</summary>
+    public GitRemoteRoute? BrokeredGit { get; init; }
+
     /// <summary>The address and network entries: the only private address space a bottle may reach.</summary>
     public IEnumerable<EgressRule> Networks => Allowed.Where(rule => rule.Network is not null);
 

@@ -38,6 +38,7 @@ public static class BottlesServiceCollectionExtensions
         services.AddSingleton<BottleDirectory>();
         services.Configure<LocalModelOptions>(configuration.GetSection(LocalModelOptions.Section));
         services.AddSingleton<LocalModelWiring>();
+        services.AddSingleton<GitRemoteBroker>();
         services.AddSingleton<BottleRunner>();
         services.AddSingleton<JobExecutor>();
         services.AddSingleton<JobCompletion>();

@@ -17,7 +17,8 @@ public sealed record RuntimeRecord(
     [property: JsonPropertyName("egress_apis")] IReadOnlyList<string>? EgressApis = null,
     [property: JsonPropertyName("egress_extra")] IReadOnlyList<string>? EgressExtra = null,
     [property: JsonPropertyName("disk")] string? Disk = null,
-    [property: JsonPropertyName("brokered_api")] BrokeredApi? BrokeredApi = null)
+    [property: JsonPropertyName("brokered_api")] BrokeredApi? BrokeredApi = null,
+    [property: JsonPropertyName("brokered_git")] BrokeredGit? BrokeredGit = null)
 {
     public const string FileName = "runtime.json";
 
@@ -65,4 +66,15 @@ public sealed record BrokeredApi(
 
     public Core.Harnesses.HarnessApiRoute? ToRoute() =>
         Uri.TryCreate(Origin, UriKind.Absolute, out var origin) ? new Core.Harnesses.HarnessApiRoute(origin, Header) : null;
+}
+
+/// <summary>The PR's repository the sidecar adds the Git host's token for (no secret: where).</summary>
+public sealed record BrokeredGit(
+    [property: JsonPropertyName("origin")] string Origin,
+    [property: JsonPropertyName("repository")] string Repository)
+{
+    public static BrokeredGit? Of(Core.Egress.GitRemoteRoute? route) => route is null ? null : new(route.Origin.ToString(), route.RepositoryPath);
+
+    public Core.Egress.GitRemoteRoute? ToRoute() =>
+        Uri.TryCreate(Origin, UriKind.Absolute, out var origin) ? new Core.Egress.GitRemoteRoute(origin, Repository) : null;
 }

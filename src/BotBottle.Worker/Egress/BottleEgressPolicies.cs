@@ -27,7 +27,7 @@ public sealed class BottleEgressPolicies(BottleStateStore state)
         }
 
         var policy = EgressPolicy.For(manifest.GetAgent(metadata.AgentName), Rules(record.EgressApis), Rules(record.EgressExtra))
-            with { BrokeredApi = record.BrokeredApi?.ToRoute() };
+            with { BrokeredApi = record.BrokeredApi?.ToRoute(), BrokeredGit = record.BrokeredGit?.ToRoute() };
         return new Current(new BottleNetwork(record.Network, subnet), policy);
     }
 

@@ -23,6 +23,12 @@ public sealed class EgressOptions
     public int HarnessApiPort { get; set; } = 3129;
 
     /// <summary>
+    /// The sidecar port git in a PR's bottle reaches the PR's repository on: Squid as a reverse proxy
+    /// to the Git host, for that repository only, adding the Git host's token the bottle never holds.
+    /// </summary>
+    public int GitRemotePort { get; set; } = 3130;
+
+    /// <summary>
     /// Opt-in TLS inspection: the proxy terminates each HTTPS connection with a certificate from the
     /// installation's own CA (which the bottles are told to trust), so URLs, headers and the
     /// credential scan reach inside TLS. Off by default: it breaks certificate pinning and puts the

@@ -75,7 +75,7 @@ public sealed partial class EgressSidecars(
     {
         ArgumentNullException.ThrowIfNull(network);
         var name = StandbyName(network.Name);
-        var id = await StartContainerAsync(name, network, EgressPolicy.DenyAll, credential: null, cancellationToken);
+        var id = await StartContainerAsync(name, network, EgressPolicy.DenyAll, secrets: SidecarSecrets.None, cancellationToken);
         return network with { StandbyProxy = name, StandbyProxyId = id };
     }
 
@@ -98,6 +98,13 @@ public sealed partial class EgressSidecars(
         return new Uri($"http://{SubnetPool.AddressIn(network.Subnet, ProxyOffset)}:{options.Value.HarnessApiPort}");
     }
 
+    /// <summary>Where git in a bottle on <paramref name="network"/> reaches the PR's repository, through the sidecar that adds the Git host's token.</summary>
+    public Uri GitRemoteUrl(BottleNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return new Uri($"http://{SubnetPool.AddressIn(network.Subnet, ProxyOffset)}:{options.Value.GitRemotePort}/");
+    }
+
     /// <summary>What a bottle on <paramref name="network"/> sets HTTP_PROXY and HTTPS_PROXY to.</summary>
     public string ProxyUrl(BottleNetwork network)
     {
@@ -108,10 +115,10 @@ public sealed partial class EgressSidecars(
     /// <summary>
     /// The sidecar for <paramref name="slug"/>: the network's standby one renamed and given the
     /// bottle's policy when there is one, else a new one. Returns the sidecar's container id once
-    /// Squid accepts connections under that policy. <paramref name="credential"/>, the harness's,
-    /// goes into the sidecar as a file only Squid's user reads, never into its environment.
+    /// Squid accepts connections under that policy. <paramref name="secrets"/> (the harness's
+    /// credential, the Git host's token) go into the sidecar as a file only Squid's user reads, never into its environment.
     /// </summary>
-    public async Task<string> StartAsync(string slug, BottleNetwork network, EgressPolicy policy, BrokeredCredential? credential, CancellationToken cancellationToken)
+    public async Task<string> StartAsync(string slug, BottleNetwork network, EgressPolicy policy, SidecarSecrets secrets, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(network);
         await RemoveAsync(slug, cancellationToken);
@@ -122,7 +129,7 @@ public sealed partial class EgressSidecars(
                 await docker.Containers.RenameContainerAsync(standby, new ContainerRenameParameters { NewName = ContainerName(slug) }, cancellationToken);
                 // No separate check of a fresh sidecar's first real configuration: were it bad, Squid
                 // would exit, and waiting for it to listen again reports that.
-                await ApplyAsync(slug, network, policy, credential, validate: false, cancellationToken);
+                await ApplyAsync(slug, network, policy, secrets, validate: false, cancellationToken);
                 return standbyId;
             }
             catch (Exception ex) when (ex is DockerApiException or InvalidOperationException or TimeoutException && !cancellationToken.IsCancellationRequested)
@@ -133,7 +140,7 @@ public sealed partial class EgressSidecars(
             }
         }
 
-        return await StartContainerAsync(ContainerName(slug), network, policy, credential, cancellationToken);
+        return await StartContainerAsync(ContainerName(slug), network, policy, secrets, cancellationToken);
     }
 
     /// <summary>Removes the standby sidecar of a spare network, by the network's name.</summary>
@@ -142,7 +149,7 @@ public sealed partial class EgressSidecars(
 
     private static string StandbyName(string networkName) => $"{NamePrefix}standby-{networkName}";
 
-    private async Task<string> StartContainerAsync(string name, BottleNetwork network, EgressPolicy policy, BrokeredCredential? credential, CancellationToken cancellationToken)
+    private async Task<string> StartContainerAsync(string name, BottleNetwork network, EgressPolicy policy, SidecarSecrets secrets, CancellationToken cancellationToken)
     {
         var outside = await _outside.GetAsync(cancellationToken);
         string id;
@@ -159,7 +166,7 @@ public sealed partial class EgressSidecars(
                 $"the egress proxy image {options.Value.Image} is missing on the Docker engine; build it with build/images/egress.sh (or set BotBottle:Egress:Image)");
         }
 
-        if (StartFiles(credential) is { } files)
+        if (StartFiles(secrets) is { } files)
         {
             using (files)
             {
@@ -188,10 +195,10 @@ public sealed partial class EgressSidecars(
     /// CA with its key and the harness credential, readable by Squid's user only (and, for the
     /// credential, root's group, which validates configurations), and the upstream CAs, public.
     /// </summary>
-    private MemoryStream? StartFiles(BrokeredCredential? credential)
+    private MemoryStream? StartFiles(SidecarSecrets secrets)
     {
         var egress = options.Value;
-        if (!egress.TlsInspection && egress.UpstreamCaFile.Length == 0 && credential is null)
+        if (!egress.TlsInspection && egress.UpstreamCaFile.Length == 0 && secrets.IsEmpty)
         {
             return null;
         }
@@ -208,9 +215,9 @@ public sealed partial class EgressSidecars(
             archive.AddFile(Path.GetFileName(SquidConfig.UpstreamCaPath), File.ReadAllText(upstream), PublicFile, ProxyUid, ProxyUid);
         }
 
-        if (credential is not null)
+        if (!secrets.IsEmpty)
         {
-            archive.AddFile(Path.GetFileName(SquidConfig.CredentialsPath), SquidConfig.RenderCredentials(credential), SecretFile, ProxyUid, RootGroup);
+            archive.AddFile(Path.GetFileName(SquidConfig.CredentialsPath), SquidConfig.RenderCredentials(secrets), SecretFile, ProxyUid, RootGroup);
         }
 
         // A copy: the builder's own buffer goes with the builder.
@@ -219,10 +226,10 @@ public sealed partial class EgressSidecars(
 
     /// <summary>Writes a new policy into a running sidecar and has Squid reconfigure; the bottle keeps running.</summary>
     public Task ReloadAsync(string slug, BottleNetwork network, EgressPolicy policy, CancellationToken cancellationToken) =>
-        ApplyAsync(slug, network, policy, credential: null, validate: true, cancellationToken);
+        ApplyAsync(slug, network, policy, secrets: SidecarSecrets.None, validate: true, cancellationToken);
 
-    /// <param name="credential">Written with the configuration when adopting a standby; a reload keeps the one the sidecar has.</param>
-    private async Task ApplyAsync(string slug, BottleNetwork network, EgressPolicy policy, BrokeredCredential? credential, bool validate, CancellationToken cancellationToken)
+    /// <param name="secrets">Written with the configuration when adopting a standby; a reload keeps the ones the sidecar has.</param>
+    private async Task ApplyAsync(string slug, BottleNetwork network, EgressPolicy policy, SidecarSecrets secrets, bool validate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(network);
         var outside = await _outside.GetAsync(cancellationToken);
@@ -230,10 +237,11 @@ public sealed partial class EgressSidecars(
         var placement = _placements.For(network, outside);
         archive.AddFile(Path.GetFileName(SquidConfig.ConfigPath) + ".next", SquidConfig.Render(policy, placement));
         archive.AddFile(Path.GetFileName(SidecarFirewall.RulesPath) + ".next", SidecarFirewall.Render(policy, placement));
-        if (credential is not null)
+        if (!secrets.IsEmpty)
         {
-            archive.AddFile(Path.GetFileName(SquidConfig.CredentialsPath) + ".next", SquidConfig.RenderCredentials(credential), SecretFile, ProxyUid, RootGroup);
+            archive.AddFile(Path.GetFileName(SquidConfig.CredentialsPath) + ".next", SquidConfig.RenderCredentials(secrets), SecretFile, ProxyUid, RootGroup);
         }
+
         var name = ContainerName(slug);
         var listening = await _readiness.ListeningCountAsync(name, cancellationToken);
         await docker.Containers.ExtractArchiveToContainerAsync(

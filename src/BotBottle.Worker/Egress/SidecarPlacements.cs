@@ -21,6 +21,7 @@ internal sealed class SidecarPlacements(EgressOptions egress, BottleOptions bott
         HostAddresses(outside))
     {
         HarnessApiPort = egress.HarnessApiPort,
+        GitRemotePort = egress.GitRemotePort,
         TlsInspection = egress.TlsInspection,
         UpstreamCa = egress.UpstreamCaFile.Length > 0,
         PrivateNetworks = [.. egress.PrivateNetworks.Select(PrivateNetwork)],

@@ -30,6 +30,9 @@ public sealed record SidecarPlacement(
     /// <summary>The port the harness reaches its model API on, through the sidecar, which adds the credential.</summary>
     public int HarnessApiPort { get; init; }
 
+    /// <summary>The port git reaches the PR's repository on, through the sidecar, which adds the Git host's token.</summary>
+    public int GitRemotePort { get; init; }
+
     /// <summary>Private networks the operator opened for every bottle (<c>BotBottle:Egress:PrivateNetworks</c>), on top of the manifest's.</summary>
     public IReadOnlyList<string> PrivateNetworks { get; init; } = [];
 }
@@ -56,6 +59,9 @@ public static class SquidConfig
 
     /// <summary>The name of the harness API port, and of the ACL matching requests that came in on it.</summary>
     private const string HarnessApiAcl = "harness_api";
+
+    /// <summary>The name of the Git port, and of the ACL matching requests that came in on it.</summary>
+    private const string GitRemoteAcl = "git_remote";
 
     /// <summary>Where the sidecar's credential scanner (an ICAP REQMOD service) listens.</summary>
     public const string ScannerUrl = "icap://127.0.0.1:1344/reqmod";
@@ -115,6 +121,16 @@ public static class SquidConfig
             HarnessApiRoute(conf, brokered, placement);
         }
 
+        if (policy.BrokeredGit is { } git)
+        {
+            GitRemoteRoute(conf, git, placement);
+        }
+
+        if (policy.BrokeredApi is not null || policy.BrokeredGit is not null)
+        {
+            Line(conf, $"include {CredentialsPath}");
+        }
+
         Line(conf, "pid_filename /run/squid/squid.pid");
         Line(conf, "cache deny all");
         Line(conf, "cache_mem 8 MB");
@@ -171,6 +187,13 @@ public static class SquidConfig
             Line(conf, $"adaptation_access credential_scan deny {HarnessApiAcl}");
         }
 
+        if (policy.BrokeredGit is not null)
+        {
+            // The team's own repository: pushing code there is the point, and packs are compressed,
+            // so a scan would see nothing in them and refuse every push over the body limit.
+            Line(conf, $"adaptation_access credential_scan deny {GitRemoteAcl}");
+        }
+
         Line(conf, exempt is null ? "adaptation_access credential_scan allow all" : $"adaptation_access credential_scan deny {exempt}");
         if (exempt is not null)
         {
@@ -184,6 +207,14 @@ public static class SquidConfig
         {
             // Goes only to the configured origin (a cache peer), whatever the request names.
             Line(conf, $"http_access allow {HarnessApiAcl}");
+        }
+
+        if (policy.BrokeredGit is not null)
+        {
+            // Only the PR's repository, on the Git host only (a cache peer); no other repository the token opens.
+            Line(conf, $"http_access deny {GitRemoteAcl} !git_repository");
+            Line(conf, $"http_access deny {GitRemoteAcl} git_path_tricks");
+            Line(conf, $"http_access allow {GitRemoteAcl}");
         }
 
         if (allowlisted is null)
@@ -229,12 +260,41 @@ public static class SquidConfig
         Line(conf, $"cache_peer_access harness_origin allow {HarnessApiAcl}");
         Line(conf, "cache_peer_access harness_origin deny all");
         Line(conf, $"never_direct allow {HarnessApiAcl}");
-        foreach (var header in (string[])["X-Api-Key", "Authorization", "Proxy-Authorization", "Surrogate-Capability"])
-        {
-            Line(conf, $"request_header_access {header} deny {HarnessApiAcl}");
-        }
+        DropCredentialHeaders(conf, HarnessApiAcl);
+    }
 
-        Line(conf, $"include {CredentialsPath}");
+    /// <summary>
+    /// The Git port: Squid as a reverse proxy to the Git host of the PR's repository, the only
+    /// origin it forwards to and that repository the only path, dropping every credential header the
+    /// bottle sent and adding the Git host's token from <see cref="CredentialsPath"/>.
+    /// </summary>
+    private static void GitRemoteRoute(StringBuilder conf, GitRemoteRoute route, SidecarPlacement placement)
+    {
+        var origin = route.Origin;
+        Line(conf, string.Create(CultureInfo.InvariantCulture,
+            $"http_port {placement.ProxyAddress}:{placement.GitRemotePort} accel defaultsite={origin.IdnHost} no-vhost name={GitRemoteAcl}"));
+        var tls = origin.Scheme == Uri.UriSchemeHttps
+            ? " tls" + (placement.UpstreamCa ? $" tls-cafile={UpstreamCaPath}" : "")
+            : "";
+        Line(conf, string.Create(CultureInfo.InvariantCulture,
+            $"cache_peer {origin.IdnHost} parent {origin.Port} 0 no-query no-digest no-netdb-exchange originserver name=git_origin forceddomain={origin.IdnHost}{tls}"));
+        Line(conf, $"acl {GitRemoteAcl} myportname {GitRemoteAcl}");
+        // The repository's own paths ("/acme/widgets.git/info/refs", "/acme/widgets/git-upload-pack"),
+        // any case as Gitea takes them; names hold only letters, digits, '-', '_' and '.'.
+        Line(conf, $"acl git_repository urlpath_regex -i ^{route.RepositoryPath.Replace(".", "\\.", StringComparison.Ordinal)}(\\.git)?(/|$)");
+        Line(conf, "acl git_path_tricks urlpath_regex -i (/\\.\\.|%2e|%2f|%5c|\\\\)");
+        Line(conf, $"cache_peer_access git_origin allow {GitRemoteAcl}");
+        Line(conf, "cache_peer_access git_origin deny all");
+        Line(conf, $"never_direct allow {GitRemoteAcl}");
+        DropCredentialHeaders(conf, GitRemoteAcl);
+    }
+
+    private static void DropCredentialHeaders(StringBuilder conf, string acl)
+    {
+        foreach (var header in (string[])["X-Api-Key", "Authorization", "Proxy-Authorization", "Surrogate-Capability", "Cookie"])
+        {
+            Line(conf, $"request_header_access {header} deny {acl}");
+        }
     }
 
     /// <summary>
@@ -242,14 +302,26 @@ public static class SquidConfig
     /// came in on the harness API port. Squid reads the value as a quoted string with escapes and
     /// %macros, so backslash, quote and percent are escaped.
     /// </summary>
-    public static string RenderCredentials(BrokeredCredential credential)
+    public static string RenderCredentials(SidecarSecrets secrets)
     {
-        ArgumentNullException.ThrowIfNull(credential);
-        var value = credential.HeaderValue.Replace("\\", "\\\\", StringComparison.Ordinal)
-            .Replace("\"", "\\\"", StringComparison.Ordinal)
-            .Replace("%", "%%", StringComparison.Ordinal);
-        return $"request_header_add {credential.Route.Header} \"{value}\" {HarnessApiAcl}\n";
+        ArgumentNullException.ThrowIfNull(secrets);
+        var conf = new StringBuilder();
+        if (secrets.HarnessApi is { } api)
+        {
+            conf.Append(CultureInfo.InvariantCulture, $"request_header_add {api.Route.Header} \"{Quoted(api.HeaderValue)}\" {HarnessApiAcl}\n");
+        }
+
+        if (secrets.Git is { } git)
+        {
+            conf.Append(CultureInfo.InvariantCulture, $"request_header_add Authorization \"{Quoted(git.Authorization)}\" {GitRemoteAcl}\n");
+        }
+
+        return conf.ToString();
     }
+
+    private static string Quoted(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal)
+        .Replace("\"", "\\\"", StringComparison.Ordinal)
+        .Replace("%", "%%", StringComparison.Ordinal);
 
     /// <summary>One all-of ACL per rule (host and port) and an any-of over them; null when there are none.</summary>
     private static string? RuleAcls(StringBuilder conf, string prefix, IReadOnlyList<EgressRule> rules)

@@ -5,6 +5,7 @@ using BotBottle.Core.Harnesses;
 using BotBottle.Core.Manifest;
 using BotBottle.Worker.Bottles;
 using BotBottle.Worker.Egress;
+using BotBottle.Worker.Gitea;
 using BotBottle.Worker.Bottles.Workspace;
 using BotBottle.Worker.Events;
 using BotBottle.Worker.LocalModels;
@@ -24,6 +25,7 @@ public sealed partial class BottleRunner(
     IBottleEvents events,
     BottleDirectory directory,
     LocalModelWiring models,
+    GitRemoteBroker gitRemotes,
     IOptions<BottleOptions> options,
     TimeProvider clock,
     ILogger<BottleRunner> logger)
@@ -64,7 +66,7 @@ public sealed partial class BottleRunner(
             SessionIds.RequireWellFormed(sessionId);
         }
 
-        var bottle = RepositoryEgress.Apply(backend.Reopen(slug, manifests.Load()), head?.CloneUrl);
+        var bottle = gitRemotes.Apply(RepositoryEgress.Apply(backend.Reopen(slug, manifests.Load()), head?.CloneUrl));
         if (head is not null)
         {
             await workspaces.RefreshAsync(bottle.WorkspaceDirectory, head.CloneUrl, head.Commit, cancellationToken);
@@ -86,9 +88,9 @@ public sealed partial class BottleRunner(
         await directory.PublishAgentsAsync(manifest);
         var spec = new BottleSpec(manifest, request.AgentName, request.Workspace is WorkspaceSource.CopiedDirectory, request.UserCwd, request.Identity, request.Label, request.Color);
         _ = spec.Agent; // unknown agents fail here, before anything is created
-        var bottle = RepositoryEgress.Apply(
+        var bottle = gitRemotes.Apply(RepositoryEgress.Apply(
             await backend.PrepareAsync(spec, request.Workspace, cancellationToken),
-            (request.Workspace as WorkspaceSource.GitClone)?.Repository);
+            (request.Workspace as WorkspaceSource.GitClone)?.Repository));
         await PublishAsync(BottleEventKind.Starting, bottle.Slug, jobId, $"starting {spec.DisplayName}", BottleData(bottle));
         return bottle;
     }

@@ -112,8 +112,27 @@ public sealed class SquidConfigTests
     public void The_credential_file_escapes_what_squid_would_read_as_escapes_or_macros()
     {
         var credential = new BrokeredCredential(new HarnessApiRoute(new Uri("https://api.openai.com/v1"), "Authorization"), "Bearer a%b\\c\"d");
+        var git = new BrokeredGitCredential(new GitRemoteRoute(new Uri("https://gitea.example/"), "/acme/widgets"), "Basic x%y");
 
-        Assert.Equal("request_header_add Authorization \"Bearer a%%b\\\\c\\\"d\" harness_api\n", SquidConfig.RenderCredentials(credential));
+        Assert.Equal(
+            "request_header_add Authorization \"Bearer a%%b\\\\c\\\"d\" harness_api\nrequest_header_add Authorization \"Basic x%%y\" git_remote\n",
+            SquidConfig.RenderCredentials(new SidecarSecrets(credential, git)));
+    }
+
+    [Fact]
+    public void The_git_port_reaches_the_prs_repository_only_unscanned_and_reads_the_credential_file()
+    {
+        var policy = Policy(["pypi.org"]) with { BrokeredGit = new GitRemoteRoute(new Uri("https://gitea.example:3000/"), "/acme/my.widgets") };
+
+        var conf = Lines(SquidConfig.Render(policy, Placement with { GitRemotePort = 3130 }));
+
+        Assert.Contains("http_port 10.213.0.18:3130 accel defaultsite=gitea.example no-vhost name=git_remote", conf);
+        Assert.Contains("acl git_repository urlpath_regex -i ^/acme/my\\.widgets(\\.git)?(/|$)", conf);
+        Assert.Contains("request_header_access Authorization deny git_remote", conf);
+        Assert.Contains($"include {SquidConfig.CredentialsPath}", conf);
+        Assert.Contains("adaptation_access credential_scan deny git_remote", conf);
+        var access = conf.Where(l => l.StartsWith("http_access", StringComparison.Ordinal)).ToList();
+        Assert.True(access.IndexOf("http_access deny git_remote !git_repository") < access.IndexOf("http_access allow git_remote"));
     }
 
     [Fact]

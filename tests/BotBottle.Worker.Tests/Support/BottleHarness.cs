@@ -61,6 +61,9 @@ public sealed class BottleHarness : IAsyncDisposable
 
     public EgressOptions Egress { get; } = new();
 
+    /// <summary>The Worker's Gitea settings for runs through <see cref="Runner"/> (none by default: no Git credentials brokered).</summary>
+    public Gitea.GiteaOptions Gitea { get; } = new();
+
     public EgressSidecars Sidecars { get; }
 
     public EgressCertificateAuthority Authority { get; }
@@ -83,6 +86,7 @@ public sealed class BottleHarness : IAsyncDisposable
         events,
         new BottleDirectory(redis, NullLogger<BottleDirectory>.Instance),
         ModelWiring,
+        new Gitea.GitRemoteBroker(Microsoft.Extensions.Options.Options.Create(Gitea)),
         Microsoft.Extensions.Options.Options.Create(Options),
         TimeProvider.System,
         NullLogger<BottleRunner>.Instance);

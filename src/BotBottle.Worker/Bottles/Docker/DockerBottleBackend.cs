@@ -139,9 +139,19 @@ public sealed partial class DockerBottleBackend(
         EgressRule[] apis = [EgressPolicy.HarnessApi(bottle.Agent.Harness, environment)];
         // The model credential goes to the sidecar; the bottle gets a placeholder and the sidecar's address.
         var credential = CredentialBroker.Take(bottle.Agent.Harness, environment, sidecars.HarnessApiUrl(network));
-        var policy = EgressPolicy.For(bottle.Agent, apis, bottle.ExtraEgress) with { BrokeredApi = credential?.Route };
+        // So does the Git host's token: git in the bottle reaches the PR's repository through the sidecar.
+        var git = bottle.GitCredential;
+        if (git is not null)
+        {
+            foreach (var (name, value) in GitRemote.Environment(git.Route, sidecars.GitRemoteUrl(network)))
+            {
+                environment[name] = value;
+            }
+        }
+
+        var policy = EgressPolicy.For(bottle.Agent, apis, bottle.ExtraEgress) with { BrokeredApi = credential?.Route, BrokeredGit = git?.Route };
         // The proxy starts while the bottle's disk is made and the bottle created: they only need the network.
-        var proxy = sidecars.StartAsync(bottle.Slug, network, policy, credential, cancellationToken);
+        var proxy = sidecars.StartAsync(bottle.Slug, network, policy, new SidecarSecrets(credential, git), cancellationToken);
         string? disk = null;
         CreateContainerResponse container;
         try
@@ -166,7 +176,7 @@ public sealed partial class DockerBottleBackend(
         string proxyId;
         // Recorded before anything else can fail, so teardown always finds the network and the disk.
         new RuntimeRecord(container.ID, network.Name, bottle.Agent.Image, BottleServices.Of(bottle.Agent), network.Subnet,
-            [.. apis.Select(r => r.ToString())], [.. bottle.ExtraEgress.Select(r => r.ToString())], disk, BrokeredApi.Of(credential?.Route)).Write(bottle.StateDirectory);
+            [.. apis.Select(r => r.ToString())], [.. bottle.ExtraEgress.Select(r => r.ToString())], disk, BrokeredApi.Of(credential?.Route), BrokeredGit.Of(git?.Route)).Write(bottle.StateDirectory);
 
         try
         {
