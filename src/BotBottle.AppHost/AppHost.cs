@@ -1,6 +1,7 @@
 using BotBottle.AppHost.Credentials;
 using BotBottle.AppHost.LocalModels;
 using BotBottle.AppHost.Queue;
+using BotBottle.AppHost.SignIn;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -42,6 +43,9 @@ web.WithEnvironment("BotBottle__Auth__ApiToken", apiToken);
 // `dotnet user-secrets list --project src/BotBottle.AppHost` or on the Aspire dashboard).
 var teamSecret = builder.AddParameter("team-secret", new GenerateParameterDefault { MinLength = 20, Special = false }, secret: true, persist: true);
 web.WithEnvironment("BotBottle__Auth__TeamSecret", teamSecret);
+
+// Sign-in with the team's OpenID Connect provider (Gitea, Forgejo, Keycloak, Entra), when configured.
+web.WithOidcSignIn();
 
 // The Web fetches transcript snapshots from the Worker's small API with this token.
 var workerToken = builder.AddParameter("worker-token", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);

@@ -11,7 +11,8 @@ public sealed record ActiveAgent(
     string Color = "",
     BottleStatus Status = BottleStatus.Running,
     long EgressDenied = 0,
-    DateTimeOffset? VanishedAt = null)
+    DateTimeOffset? VanishedAt = null,
+    string StartedBy = "")
 {
     /// <summary>The operator's label, or the manifest agent key when no label was given.</summary>
     public string DisplayName => string.IsNullOrEmpty(Label) ? AgentName : Label;
@@ -27,6 +28,7 @@ public sealed record ActiveAgent(
             metadata.StartedAtInstant(naiveZone),
             services,
             metadata.Label,
-            metadata.Color);
+            metadata.Color,
+            StartedBy: metadata.Identity);
     }
 }

@@ -117,7 +117,8 @@ public sealed partial class BottleFeed(IConnectionMultiplexer redis, BottleList 
 
         var started = data.TryGetValue("startedAt", out var at) && DateTimeOffset.TryParse(at, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : running.At;
         var services = data.TryGetValue("services", out var list) ? list.Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
-        return new ActiveAgent(data.GetValueOrDefault("backend", "docker"), slug, agent, started, services, data.GetValueOrDefault("label", ""), data.GetValueOrDefault("color", ""));
+        return new ActiveAgent(data.GetValueOrDefault("backend", "docker"), slug, agent, started, services, data.GetValueOrDefault("label", ""), data.GetValueOrDefault("color", ""),
+            StartedBy: data.GetValueOrDefault("startedBy", ""));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not load the bottle list from Redis")]

@@ -10,6 +10,12 @@ public sealed class AuthOptions
     /// <summary>The secret a team member types to sign in to the dashboard; without one nobody can sign in.</summary>
     public string TeamSecret { get; set; } = "";
 
+    /// <summary>Whether the team secret signs people in; a team on <see cref="Oidc"/> can turn it off.</summary>
+    public bool TeamSecretSignIn { get; set; } = true;
+
+    /// <summary>Sign-in with the team's OpenID Connect provider; off until configured.</summary>
+    public OidcOptions Oidc { get; set; } = new();
+
     /// <summary>Sign-in attempts one address may make per minute; past it the answer is 429 (guessing the secret stays slow).</summary>
     public int SignInAttemptsPerMinute { get; set; } = 10;
 }

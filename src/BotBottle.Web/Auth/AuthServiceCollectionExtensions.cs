@@ -18,7 +18,8 @@ public static partial class AuthServiceCollectionExtensions
     public static IServiceCollection AddBotBottleAuth(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
-        services.AddAuthentication(Scheme)
+        var oidc = configuration.GetSection(AuthOptions.Section).Get<AuthOptions>()?.Oidc ?? new OidcOptions();
+        var authentication = services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, Scheme, o => o.ForwardDefaultSelector = context => IsApiCall(context.Request)
                 ? ApiTokenAuthenticationHandler.SchemeName
                 : CookieAuthenticationDefaults.AuthenticationScheme)
@@ -27,12 +28,19 @@ public static partial class AuthServiceCollectionExtensions
                 o.LoginPath = SignInEndpoints.Path;
                 o.Cookie.Name = "botbottle";
                 o.Cookie.HttpOnly = true;
-                o.Cookie.SameSite = SameSiteMode.Strict;
+                // Strict unless people sign in at a provider: its redirect back is a navigation from
+                // another site, and a Strict cookie set there would not come with it.
+                o.Cookie.SameSite = oidc.IsConfigured ? SameSiteMode.Lax : SameSiteMode.Strict;
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = TimeSpan.FromDays(7);
                 o.SlidingExpiration = true;
             })
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+        if (oidc.IsConfigured)
+        {
+            authentication.AddOidcSignIn(oidc);
+        }
+
         services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser().Build());
         services.AddCascadingAuthenticationState();
         services.AddRateLimiter(o =>

@@ -30,7 +30,7 @@ public sealed class JobExecutor(BottleRunner runner, PrDispatcher pullRequests)
             case JobKind.Resume:
                 return await runner.ResumeAsync(job.Slug!, job.SessionId!, job.Task!, job.JobId, cancellationToken);
             case JobKind.Teardown:
-                await runner.TeardownAsync(job.Slug!, job.Purge, job.JobId, cancellationToken);
+                await runner.TeardownAsync(job.Slug!, job.Purge, job.JobId, cancellationToken, job.RequestedBy);
                 return new RunOutcome(job.Slug!, null);
             case JobKind.PullRequest:
                 return await pullRequests.HandleAsync(

@@ -75,11 +75,13 @@ public sealed partial class BottleRunner(
         return await RunInBottleAsync(bottle, task, sessionId, jobId, cancellationToken);
     }
 
-    public async Task TeardownAsync(string slug, bool purge, string jobId, CancellationToken cancellationToken)
+    /// <param name="requestedBy">Who asked (recorded in the event), when someone did.</param>
+    public async Task TeardownAsync(string slug, bool purge, string jobId, CancellationToken cancellationToken, string? requestedBy = null)
     {
         await backend.TeardownAsync(slug, purge, cancellationToken);
         await directory.RemoveAsync(slug);
-        await PublishAsync(BottleEventKind.Removed, slug, jobId, purge ? "removed with its state" : "removed; state kept");
+        var by = requestedBy is { Length: > 0 } ? $" (stopped by {requestedBy})" : "";
+        await PublishAsync(BottleEventKind.Removed, slug, jobId, (purge ? "removed with its state" : "removed; state kept") + by);
     }
 
     private async Task<PreparedBottle> PrepareAsync(BottleRequest request, string jobId, CancellationToken cancellationToken)
@@ -91,7 +93,7 @@ public sealed partial class BottleRunner(
         var bottle = gitRemotes.Apply(RepositoryEgress.Apply(
             await backend.PrepareAsync(spec, request.Workspace, cancellationToken),
             (request.Workspace as WorkspaceSource.GitClone)?.Repository));
-        await PublishAsync(BottleEventKind.Starting, bottle.Slug, jobId, $"starting {spec.DisplayName}", BottleData(bottle));
+        await PublishAsync(BottleEventKind.Starting, bottle.Slug, jobId, spec.Identity is { Length: > 0 } by ? $"starting {spec.DisplayName} for {by}" : $"starting {spec.DisplayName}", BottleData(bottle));
         return bottle;
     }
 
@@ -220,6 +222,7 @@ public sealed partial class BottleRunner(
         ["color"] = bottle.Metadata.Color,
         ["backend"] = bottle.Metadata.Backend,
         ["startedAt"] = bottle.Metadata.StartedAt,
+        ["startedBy"] = bottle.Metadata.Identity,
         ["services"] = string.Join(',', BottleServices.Of(bottle.Agent)),
     };
 

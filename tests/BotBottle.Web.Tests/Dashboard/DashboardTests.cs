@@ -66,6 +66,41 @@ public sealed class DashboardTests(RunningDashboard stack)
         await bob.ScreenshotAsync(new() { Path = Path.Combine(stack.ArtifactsDirectory, "row-gone.png"), FullPage = true });
     }
 
+    [Fact]
+    public async Task Signing_in_with_the_teams_provider_records_the_login_on_what_they_launch_and_stop_and_others_are_refused()
+    {
+        var context = await stack.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = stack.Web.Url.ToString() });
+        var page = await context.NewPageAsync();
+        var signIn = page.GetByRole(AriaRole.Link, new() { Name = $"Sign in with {RunningDashboard.OidcProviderName}" });
+
+        stack.Oidc.Login = "mallory";
+        await page.GotoAsync("/");
+        await signIn.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("mallory may not sign in to BotBottle");
+
+        stack.Oidc.Login = RunningDashboard.OidcUser;
+        await signIn.ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        await page.Locator("[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await Assertions.Expect(page.Locator("header")).ToContainTextAsync(RunningDashboard.OidcUser);
+
+        await page.GetByTestId("agent").SelectOptionAsync("shell");
+        await page.GetByLabel("Label").FillAsync("audited launch");
+        await page.GetByTestId("launch").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("launch-message")).ToContainTextAsync("audited launch is running in bottle", new() { Timeout = 60_000 });
+        await page.GetByTestId("launch-agent-link").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("started-by")).ToHaveTextAsync($"dashboard:{RunningDashboard.OidcUser}");
+        var slug = page.Url.Split('/')[^1];
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stop audited launch" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm stopping audited launch" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("not-running")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        var metadata = await File.ReadAllTextAsync(Path.Combine(stack.StateRoot, slug, "metadata.json"));
+        Assert.Contains($"\"identity\": \"dashboard:{RunningDashboard.OidcUser}\"", metadata, StringComparison.Ordinal);
+        await Assertions.Expect(page.GetByTestId("output")).ToContainTextAsync($"stopped by dashboard:{RunningDashboard.OidcUser}");
+        Assert.Equal(["mallory", RunningDashboard.OidcUser], stack.Oidc.Issued);
+    }
+
     [Theory]
     [InlineData("unbuilt", "unbuilt failed: the image botbottle/no-such-image:none of agent unbuilt is missing on the Docker engine")]
     [InlineData("without-key", "without-key failed: agent without-key (claude) has no credential for its model API: set the AppHost parameter anthropic-api-key")]

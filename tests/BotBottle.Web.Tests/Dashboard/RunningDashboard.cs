@@ -28,6 +28,16 @@ public sealed class RunningDashboard : IAsyncLifetime
 
     public string ArtifactsDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "artifacts", "dashboard");
 
+    /// <summary>The team's OpenID Connect provider (a real one, OpenIddict's); it lets in <see cref="OidcUser"/> only.</summary>
+    public OidcTestProvider Oidc { get; private set; } = null!;
+
+    public const string OidcUser = "erin";
+
+    public const string OidcProviderName = "Test IdP";
+
+    /// <summary>The Worker's state root: each bottle's metadata.json is under it.</summary>
+    public string StateRoot => _root.Combine("state");
+
     public async Task InitializeAsync()
     {
         await Redis.InitializeAsync();
@@ -44,7 +54,9 @@ public sealed class RunningDashboard : IAsyncLifetime
             // As the AppHost's anthropic-api-key parameter arrives; the bottles never see it.
             ["BotBottle__AgentEnvironment__ANTHROPIC_API_KEY"] = "sk-ant-test-dashboard-not-a-real-key",
         });
+        Oidc = await OidcTestProvider.StartAsync("botbottle-dashboard", OidcClientSecret);
         Web = StartWeb(null);
+        Oidc.RedirectUri = new Uri(Web.Url, "/signin-oidc");
         await Task.WhenAll(Worker.WaitUntilAliveAsync(TimeSpan.FromSeconds(60)), Web.WaitUntilAliveAsync(TimeSpan.FromSeconds(60)));
         Directory.CreateDirectory(ArtifactsDirectory);
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
@@ -78,7 +90,15 @@ public sealed class RunningDashboard : IAsyncLifetime
         ["BotBottle__Ollama__Url"] = Ollama.Url.ToString(),
         ["BotBottle__WorkerApi__Url"] = Worker.Url.ToString(),
         ["BotBottle__WorkerApi__Token"] = WorkerToken,
+        ["BotBottle__Auth__Oidc__Authority"] = Oidc.Authority.ToString(),
+        ["BotBottle__Auth__Oidc__ClientId"] = "botbottle-dashboard",
+        ["BotBottle__Auth__Oidc__ClientSecret"] = OidcClientSecret,
+        ["BotBottle__Auth__Oidc__DisplayName"] = OidcProviderName,
+        ["BotBottle__Auth__Oidc__RequireHttpsMetadata"] = "false",
+        ["BotBottle__Auth__Oidc__AllowedUsers__0"] = OidcUser,
     }, url);
+
+    private const string OidcClientSecret = "oidc-client-secret-for-tests";
 
     private const string WorkerToken = "worker-token-for-tests";
 
@@ -128,6 +148,11 @@ public sealed class RunningDashboard : IAsyncLifetime
         if (Ollama is not null)
         {
             await Ollama.DisposeAsync();
+        }
+
+        if (Oidc is not null)
+        {
+            await Oidc.DisposeAsync();
         }
 
         await Redis.DisposeAsync();
