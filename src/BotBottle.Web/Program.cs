@@ -21,6 +21,7 @@ builder.AddRedisClient("redis");
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<JobQueueClient>();
 builder.Services.AddSingleton<EventLog>();
+builder.Services.AddSingleton<BotBottle.Queue.Runs.RunHistory>();
 builder.Services.AddSingleton<JobSubmitter>();
 builder.Services.AddSingleton<JobProgress>();
 builder.Services.AddBotBottleAuth(builder.Configuration);

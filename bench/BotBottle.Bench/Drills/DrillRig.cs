@@ -54,6 +54,8 @@ public sealed class DrillRig : IAsyncDisposable
         await stack.Redis.StartAsync();
         stack.Model = await ScriptedAnthropicServer.StartAsync();
         stack.Gitea = await GiteaApiServer.StartAsync();
+        // The PR the drills' comments are on is the repository's own (comments without a pull request make the Worker ask).
+        stack.Gitea.SetPullRequest(Repository, 7, "0123456789abcdef0123456789abcdef01234567", Repository, null);
         await File.WriteAllTextAsync(stack.ManifestPath, ClaudeAgentManifest.For(stack.Model.Port) + $$"""
 
               shell:

@@ -81,6 +81,7 @@ public static class RedisRestartDrill
             DeliveryId = deliveryId,
             EventKey = $"drill:{deliveryId}",
             Prompt = prompt,
+            FromFork = false,
         };
         return new BottleJob { JobId = BottleJob.NewJobId(), Kind = JobKind.PullRequest, PullRequest = work, RequestedBy = $"webhook:{work.Key}", EnqueuedAt = DateTimeOffset.UtcNow };
     }

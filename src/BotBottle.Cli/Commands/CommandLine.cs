@@ -24,6 +24,8 @@ public static class CommandLine
         root.Subcommands.Add(Run(stdout, stderr));
         root.Subcommands.Add(RunResume(stdout, stderr));
         root.Subcommands.Add(List(stdout, stdoutIsTerminal));
+        root.Subcommands.Add(Show(stdout));
+        root.Subcommands.Add(Usage(stdout));
         root.Subcommands.Add(Logs(stdout));
         root.Subcommands.Add(Stop(stdout, "stop", "Stop a bottle (its state directory is kept)", purgeOption: false));
         root.Subcommands.Add(Stop(stdout, "cleanup", "Remove a bottle; with --purge its state directory too", purgeOption: true));
@@ -102,14 +104,18 @@ public static class CommandLine
     private static Command List(TextWriter stdout, bool colorize)
     {
         var json = new Option<bool>("--json") { Description = "Print JSON for scripts" };
-        var command = new Command("list", "The bottles that are up") { json };
+        var all = new Option<bool>("--all", "-a") { Description = "Also the last runs: finished, failed and stopped bottles" };
+        var command = new Command("list", "The bottles that are up (with --all, the recent runs too)") { json, all };
         command.SetAction((result, ct) => Guarded(Console.Error, async () =>
         {
             using var client = Client(result);
             var bottles = await client.ListAsync(ct);
+            var recent = result.GetValue(all) ? await client.RecentAsync(ct) : null;
             if (result.GetValue(json))
             {
-                stdout.WriteLine(JsonSerializer.Serialize(bottles, BotBottleJson.Options));
+                stdout.WriteLine(recent is null
+                    ? JsonSerializer.Serialize(bottles, BotBottleJson.Options)
+                    : JsonSerializer.Serialize(new { running = bottles, recent }, BotBottleJson.Options));
                 return 0;
             }
 
@@ -117,6 +123,74 @@ public static class CommandLine
             foreach (var bottle in bottles)
             {
                 stdout.WriteLine(rows.Format(bottle));
+            }
+
+            if (recent is not null)
+            {
+                stdout.WriteLine(recent.Count == 0 ? "recent: nothing has finished yet" : "recent:");
+                foreach (var run in recent)
+                {
+                    stdout.WriteLine(RunLines.Row(run, TimeZoneInfo.Local));
+                }
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Show(TextWriter stdout)
+    {
+        var slug = new Argument<string>("slug") { Description = "The bottle whose runs to summarise" };
+        var json = new Option<bool>("--json") { Description = "Print JSON for scripts" };
+        var command = new Command("show", "A bottle's runs: outcome, answer, cost, tokens, turns, duration, session") { slug, json };
+        command.SetAction((result, ct) => Guarded(Console.Error, async () =>
+        {
+            using var client = Client(result);
+            var target = result.GetValue(slug)!;
+            var runs = await client.RunsAsync(target, ct);
+            if (result.GetValue(json))
+            {
+                stdout.WriteLine(JsonSerializer.Serialize(runs, BotBottleJson.Options));
+                return 0;
+            }
+
+            if (runs.Count == 0)
+            {
+                Console.Error.WriteLine($"bottle {target} has no recorded runs (none finished yet, or no such bottle)");
+                return 1;
+            }
+
+            foreach (var run in runs)
+            {
+                stdout.WriteLine(RunLines.Summary(run, TimeZoneInfo.Local));
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Usage(TextWriter stdout)
+    {
+        var groupBy = new Option<string>("--by") { Description = "Group by agent, pr, label or day", DefaultValueFactory = _ => "agent" };
+        var from = new Option<string?>("--from") { Description = "From this date (ISO 8601; default: 30 days ago)" };
+        var to = new Option<string?>("--to") { Description = "Up to this date, inclusive (default: now)" };
+        var json = new Option<bool>("--json") { Description = "Print JSON for scripts" };
+        var command = new Command("usage", "Runs, cost and tokens by agent, pull request, label or day") { groupBy, from, to, json };
+        command.SetAction((result, ct) => Guarded(Console.Error, async () =>
+        {
+            using var client = Client(result);
+            var rows = await client.UsageAsync(result.GetValue(from), result.GetValue(to), result.GetValue(groupBy)!, ct);
+            if (result.GetValue(json))
+            {
+                stdout.WriteLine(JsonSerializer.Serialize(rows, BotBottleJson.Options));
+                return 0;
+            }
+
+            foreach (var row in rows)
+            {
+                stdout.WriteLine(RunLines.Usage(row));
             }
 
             return 0;

@@ -1,3 +1,4 @@
+using BotBottle.Core.Runs;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -16,6 +17,14 @@ public sealed class BotBottleClient(ServerSettings settings) : IDisposable
     private readonly HttpClient _http = new() { BaseAddress = settings.Url, Timeout = TimeSpan.FromSeconds(30) };
 
     public Task<IReadOnlyList<ActiveAgent>> ListAsync(CancellationToken ct) => GetAsync<IReadOnlyList<ActiveAgent>>("/api/bottles", ct);
+
+    public Task<IReadOnlyList<RunRecord>> RecentAsync(CancellationToken ct) => GetAsync<IReadOnlyList<RunRecord>>("/api/bottles?state=recent", ct);
+
+    public Task<IReadOnlyList<RunRecord>> RunsAsync(string slug, CancellationToken ct) =>
+        GetAsync<IReadOnlyList<RunRecord>>($"/api/bottles/{Uri.EscapeDataString(slug)}/runs", ct);
+
+    public Task<IReadOnlyList<UsageRow>> UsageAsync(string? from, string? to, string groupBy, CancellationToken ct) =>
+        GetAsync<IReadOnlyList<UsageRow>>($"/api/usage?groupBy={Uri.EscapeDataString(groupBy)}&from={Uri.EscapeDataString(from ?? "")}&to={Uri.EscapeDataString(to ?? "")}", ct);
 
     public Task<IReadOnlyList<string>> AgentsAsync(CancellationToken ct) => GetAsync<IReadOnlyList<string>>("/api/agents", ct);
 

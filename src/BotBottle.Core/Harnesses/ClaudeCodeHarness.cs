@@ -50,6 +50,10 @@ public sealed class ClaudeCodeHarness : IAgentHarness
                     usage.Long("cache_read_input_tokens"),
                     usage.Long("cache_creation_input_tokens"))
                 : null,
-            RawJson: result.GetRawText());
+            RawJson: result.GetRawText())
+        {
+            Turns = result.TryGetProperty("num_turns", out var turns) && turns.TryGetInt32(out var count) ? count : null,
+            PermissionDenials = result.TryGetProperty("permission_denials", out var denials) && denials.ValueKind == JsonValueKind.Array ? denials.GetArrayLength() : null,
+        };
     }
 }

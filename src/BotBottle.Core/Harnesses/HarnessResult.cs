@@ -14,6 +14,12 @@ public sealed record HarnessResult(
     string RawJson = "")
 {
     public bool Succeeded => !IsError && ExitCode == 0;
+
+    /// <summary>The model's turns in the run, when the harness reports them (Claude Code's <c>num_turns</c>).</summary>
+    public int? Turns { get; init; }
+
+    /// <summary>Tool uses the harness refused, when it reports them (Claude Code's <c>permission_denials</c>).</summary>
+    public int? PermissionDenials { get; init; }
 }
 
 /// <summary>Token counts as the harness reported them; absent counts are zero.</summary>

@@ -22,6 +22,9 @@ public sealed partial class BottleFeed(IConnectionMultiplexer redis, BottleList 
     /// <summary>Every event as it arrives (output lines included), for pages that follow one bottle.</summary>
     public event Action<BottleEvent>? EventReceived;
 
+    /// <summary>A job finished or failed (with or without a bottle): the run history has a new entry.</summary>
+    public event Action<BottleEvent>? JobEnded;
+
     public ActiveAgent? Find(string slug) => _rows.GetValueOrDefault(slug);
 
     /// <summary>The latest events of one bottle, oldest first.</summary>
@@ -72,6 +75,12 @@ public sealed partial class BottleFeed(IConnectionMultiplexer redis, BottleList 
         catch (System.Text.Json.JsonException)
         {
             return;
+        }
+
+        if (bottleEvent.Kind is BottleEventKind.Finished or BottleEventKind.Failed)
+        {
+            // Published after the job's result and run record are stored: readers find them.
+            JobEnded?.Invoke(bottleEvent);
         }
 
         if (bottleEvent.Slug is not { } slug)

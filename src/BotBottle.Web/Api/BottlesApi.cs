@@ -7,6 +7,8 @@ using BotBottle.Core.Labels;
 using BotBottle.Web.Agents;
 using BotBottle.Web.Jobs;
 using BotBottle.Queue.Events;
+using BotBottle.Queue.Runs;
+using BotBottle.Core.Runs;
 
 namespace BotBottle.Web.Api;
 
@@ -19,7 +21,16 @@ public static class BottlesApi
     public static IEndpointRouteBuilder MapBottlesApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api").WithTags("bottles");
-        api.MapGet("/bottles", ListAsync).WithSummary("The bottles that are up, oldest first");
+        api.MapGet("/bottles", ListAsync)
+            .WithSummary("The bottles that are up, oldest first; with state=recent the last runs (finished, failed, stopped), newest first")
+            .Produces<IReadOnlyList<ActiveAgent>>()
+            .Produces<IReadOnlyList<RunRecord>>()
+            .Produces<ApiError>(StatusCodes.Status400BadRequest);
+        api.MapGet("/bottles/{slug}/runs", RunsAsync).WithSummary("A bottle's runs, newest first: outcome, answer, cost, tokens, turns, session");
+        api.MapGet("/usage", UsageAsync)
+            .WithSummary("Runs, cost and tokens from `from` to `to` (ISO dates; the last 30 days by default), by agent, pr, label or day")
+            .Produces<IReadOnlyList<UsageRow>>()
+            .Produces<ApiError>(StatusCodes.Status400BadRequest);
         api.MapGet("/agents", AgentsAsync).WithSummary("The agent keys the Workers' manifests declare");
         api.MapPost("/bottles", LaunchAsync).WithSummary("Launch a bottle (label defaults to the agent key); with an Idempotency-Key header a repeated request answers with the job the first one queued");
         api.MapDelete("/bottles/{slug}", StopAsync).WithSummary("Stop a bottle; with purge=true delete its state directory too");
@@ -32,7 +43,46 @@ public static class BottlesApi
         return endpoints;
     }
 
-    private static Task<IReadOnlyList<ActiveAgent>> ListAsync(BottleList bottles) => bottles.RowsAsync();
+    /// <summary>How many recent runs <c>GET /api/bottles?state=recent</c> returns at most.</summary>
+    public const int RecentLimit = 50;
+
+    private static async Task<IResult> ListAsync(string? state, int? limit, BottleList bottles, RunHistory history) => state switch
+    {
+        null or "" or "running" => Results.Ok(await bottles.RowsAsync()),
+        "recent" => Results.Ok(await history.RecentAsync(Math.Clamp(limit ?? RecentLimit, 1, 1000))),
+        _ => Results.BadRequest(new ApiError($"state '{state}' is not one of: running, recent")),
+    };
+
+    private static Task<IReadOnlyList<RunRecord>> RunsAsync(string slug, RunHistory history) => history.OfBottleAsync(slug);
+
+    private static async Task<IResult> UsageAsync(string? from, string? to, string? groupBy, RunHistory history, TimeProvider clock)
+    {
+        if (!UsageReport.TryParseGrouping(groupBy, out var grouping))
+        {
+            return Results.BadRequest(new ApiError($"groupBy '{groupBy}' is not one of: agent, pr, label, day"));
+        }
+
+        var now = clock.GetUtcNow();
+        if (!TryDate(from, now.AddDays(-30), out var start) || !TryDate(to, now, out var end))
+        {
+            return Results.BadRequest(new ApiError("from and to are dates or times in ISO 8601 (2026-12-01, 2026-12-01T09:00:00Z)"));
+        }
+
+        // A bare date as `to` means that whole day.
+        if (to is { Length: 10 })
+        {
+            end = end.AddDays(1).AddTicks(-1);
+        }
+
+        return Results.Ok(UsageReport.Sum(await history.BetweenAsync(start, end), grouping));
+    }
+
+    private static bool TryDate(string? text, DateTimeOffset fallback, out DateTimeOffset value)
+    {
+        value = fallback;
+        return string.IsNullOrEmpty(text)
+            || DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out value);
+    }
 
     private static Task<IReadOnlyList<string>> AgentsAsync(BottleList bottles) => bottles.AgentKeysAsync();
 

@@ -34,6 +34,7 @@ public static class BottlesServiceCollectionExtensions
         services.AddSingleton<IBottleBackend, DockerBottleBackend>();
         services.AddSingleton<ManifestSource>();
         services.AddSingleton<EventLog>();
+        services.AddSingleton<BotBottle.Queue.Runs.RunHistory>();
         services.AddSingleton<IBottleEvents, RedisBottleEvents>();
         services.AddSingleton<BottleDirectory>();
         services.Configure<LocalModelOptions>(configuration.GetSection(LocalModelOptions.Section));
@@ -42,6 +43,7 @@ public static class BottlesServiceCollectionExtensions
         services.AddSingleton<BottleRunner>();
         services.AddSingleton<JobExecutor>();
         services.AddSingleton<JobCompletion>();
+        services.AddSingleton<RunRecords>();
         services.Configure<PullRequestOptions>(configuration.GetSection(PullRequestOptions.Section));
         services.Configure<GiteaOptions>(configuration.GetSection(GiteaOptions.Section));
         services.AddSingleton<PrSessionRegistry>();

@@ -1,5 +1,6 @@
 using BotBottle.Core.Jobs;
 using BotBottle.Core.PullRequests;
+using BotBottle.Core.Runs;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -25,20 +26,41 @@ public enum CompletionOutcome
 /// </summary>
 public sealed partial class JobCompletion(IConnectionMultiplexer redis, IOptions<JobOptions> options, TimeProvider clock, ILogger<JobCompletion> logger)
 {
-    // KEYS: job stream, result, attempt. ARGV: group, consumer, entry id, result JSON, retention (s).
-    private const string CompleteScript = """
+    // With the first result stored, the job's run record joins the history (KEYS k..k+3: records,
+    // by time, the bottle's runs, the PR's runs; ARGV a..a+4: job id, record JSON or '', finish time
+    // in ms, whether the bottle's and the PR's sets apply, how many runs are kept). Past the limit the
+    // oldest runs go, record and all; the per-bottle and per-PR sets skip ids whose record is gone.
+    private static string RecordRun(int k, int a) => $$"""
+        if stored and ARGV[{{a + 1}}] ~= '' then
+          redis.call('HSET', KEYS[{{k}}], ARGV[{{a}}], ARGV[{{a + 1}}])
+          redis.call('ZADD', KEYS[{{k + 1}}], ARGV[{{a + 2}}], ARGV[{{a}}])
+          if string.find(ARGV[{{a + 3}}], 'b') then redis.call('ZADD', KEYS[{{k + 2}}], ARGV[{{a + 2}}], ARGV[{{a}}]) end
+          if string.find(ARGV[{{a + 3}}], 'p') then redis.call('ZADD', KEYS[{{k + 3}}], ARGV[{{a + 2}}], ARGV[{{a}}]) end
+          local over = redis.call('ZCARD', KEYS[{{k + 1}}]) - tonumber(ARGV[{{a + 4}}])
+          if over > 0 then
+            for _, old in ipairs(redis.call('ZRANGE', KEYS[{{k + 1}}], 0, over - 1)) do
+              redis.call('HDEL', KEYS[{{k}}], old)
+              redis.call('ZREM', KEYS[{{k + 1}}], old)
+            end
+          end
+        end
+        """;
+
+    // KEYS: job stream, result, attempt, then the run history's. ARGV: group, consumer, entry id, result JSON, retention (s), then the record's.
+    private static readonly string CompleteScript = """
         local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)
         if #p == 0 or p[1][2] ~= ARGV[2] then return 0 end
         local stored = redis.call('SET', KEYS[2], ARGV[4], 'EX', ARGV[5], 'NX')
         redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
         redis.call('DEL', KEYS[3])
+        """ + "\n" + RecordRun(4, 6) + "\n" + """
         if stored then return 1 end
         return 2
         """;
 
-    // KEYS: job stream, result, attempt, PR queue, parked, lock, set of queues.
-    // ARGV: group, consumer, entry id, result JSON, retention (s), job id, lock value ('' without a turn), payload field, PR key.
-    private const string CompletePullRequestScript = """
+    // KEYS: job stream, result, attempt, PR queue, parked, lock, set of queues, then the run history's.
+    // ARGV: group, consumer, entry id, result JSON, retention (s), job id, lock value ('' without a turn), payload field, PR key, then the record's.
+    private static readonly string CompletePullRequestScript = """
         local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)
         if #p == 0 or p[1][2] ~= ARGV[2] then return 0 end
         local stored = redis.call('SET', KEYS[2], ARGV[4], 'EX', ARGV[5], 'NX')
@@ -57,6 +79,7 @@ public sealed partial class JobCompletion(IConnectionMultiplexer redis, IOptions
         else
           redis.call('SREM', KEYS[7], ARGV[9])
         end
+        """ + "\n" + RecordRun(8, 10) + "\n" + """
         if stored then return 1 end
         return 2
         """;
@@ -67,7 +90,8 @@ public sealed partial class JobCompletion(IConnectionMultiplexer redis, IOptions
     /// <see cref="JobOptions.CompletionPatience"/>): a finished job's result is not dropped for a blip.
     /// </summary>
     /// <param name="pullRequest">The PR the job belongs to, when it is a pull-request job, and the lock value of its turn ('' when it holds none).</param>
-    public async Task<CompletionOutcome> CompleteAsync(RedisValue entryId, string consumer, JobResult result, (string PrKey, string LockValue)? pullRequest)
+    /// <param name="record">What the job adds to the run history, if anything; stored only with the first result.</param>
+    public async Task<CompletionOutcome> CompleteAsync(RedisValue entryId, string consumer, JobResult result, (string PrKey, string LockValue)? pullRequest, RunRecord? record = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         var deadline = clock.GetUtcNow() + options.Value.CompletionPatience;
@@ -76,7 +100,7 @@ public sealed partial class JobCompletion(IConnectionMultiplexer redis, IOptions
         {
             try
             {
-                var answer = (long)await EvaluateAsync(entryId, consumer, result, pullRequest);
+                var answer = (long)await EvaluateAsync(entryId, consumer, result, pullRequest, record);
                 return answer switch
                 {
                     1 => CompletionOutcome.Stored,
@@ -93,22 +117,31 @@ public sealed partial class JobCompletion(IConnectionMultiplexer redis, IOptions
         }
     }
 
-    private Task<RedisResult> EvaluateAsync(RedisValue entryId, string consumer, JobResult result, (string PrKey, string LockValue)? pullRequest)
+    private Task<RedisResult> EvaluateAsync(RedisValue entryId, string consumer, JobResult result, (string PrKey, string LockValue)? pullRequest, RunRecord? record)
     {
         var db = redis.GetDatabase();
         var json = BotBottleJson.Serialize(result);
         var retention = (long)options.Value.ResultRetention.TotalSeconds;
+        RedisKey[] historyKeys = [RunNames.Records, RunNames.ByTime, RunNames.OfBottle(record?.Slug ?? ""), RunNames.OfPullRequest(record?.PullRequest ?? "")];
+        RedisValue[] historyArgs =
+        [
+            result.JobId,
+            record is null ? "" : BotBottleJson.Serialize(record),
+            (record?.FinishedAt ?? result.FinishedAt).ToUnixTimeMilliseconds(),
+            (record?.Slug is { Length: > 0 } ? "b" : "") + (record?.PullRequest is { Length: > 0 } ? "p" : ""),
+            RunNames.Kept,
+        ];
         if (pullRequest is not { } pr)
         {
             return db.ScriptEvaluateAsync(CompleteScript,
-                [QueueNames.JobStream, QueueNames.ResultKey(result.JobId), QueueNames.AttemptKey(result.JobId)],
-                [QueueNames.WorkerGroup, consumer, entryId, json, retention]);
+                [QueueNames.JobStream, QueueNames.ResultKey(result.JobId), QueueNames.AttemptKey(result.JobId), .. historyKeys],
+                [QueueNames.WorkerGroup, consumer, entryId, json, retention, .. historyArgs]);
         }
 
         return db.ScriptEvaluateAsync(CompletePullRequestScript,
             [QueueNames.JobStream, QueueNames.ResultKey(result.JobId), QueueNames.AttemptKey(result.JobId),
-             PrRedisNames.Queue(pr.PrKey), PrRedisNames.Parked(pr.PrKey), PrRedisNames.Lock(pr.PrKey), PrRedisNames.Queues],
-            [QueueNames.WorkerGroup, consumer, entryId, json, retention, result.JobId, pr.LockValue, QueueNames.PayloadField, pr.PrKey]);
+             PrRedisNames.Queue(pr.PrKey), PrRedisNames.Parked(pr.PrKey), PrRedisNames.Lock(pr.PrKey), PrRedisNames.Queues, .. historyKeys],
+            [QueueNames.WorkerGroup, consumer, entryId, json, retention, result.JobId, pr.LockValue, QueueNames.PayloadField, pr.PrKey, .. historyArgs]);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not store the result of job {JobId}; retrying while Redis is away")]

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using BotBottle.Core.Events;
 using BotBottle.Core.Jobs;
+using BotBottle.Core.Runs;
 using BotBottle.Worker.Events;
 using BotBottle.Worker.Heartbeat;
 using BotBottle.Worker.PullRequests;
@@ -22,6 +23,7 @@ public sealed partial class JobConsumer(
     IConnectionMultiplexer redis,
     JobExecutor executor,
     JobCompletion completion,
+    RunRecords history,
     PrTurns turns,
     IBottleEvents events,
     WorkerIdentity identity,
@@ -171,7 +173,8 @@ public sealed partial class JobConsumer(
         if (await DeliveriesAsync(entry.Id) > Options.MaxDeliveries)
         {
             var attempt = (string?)await Db.StringGetAsync(QueueNames.AttemptKey(job.JobId));
-            await CompleteAsync(entry, job, Failure(job, $"gave up after {Options.MaxDeliveries} attempts; each Worker that took it stopped before finishing", attempt), null, attempt);
+            var gaveUp = Failure(job, $"gave up after {Options.MaxDeliveries} attempts; each Worker that took it stopped before finishing", attempt);
+            await CompleteAsync(entry, job, gaveUp, null, attempt, history.For(job, gaveUp, clock.GetUtcNow(), history.Before(job)));
             return;
         }
 
@@ -201,6 +204,8 @@ public sealed partial class JobConsumer(
             : CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease.Lost, turn.Lost);
         JobResult result;
         string? slug = null;
+        var startedAt = clock.GetUtcNow();
+        var before = history.Before(job);
         try
         {
             var previous = (string?)await Db.StringGetAsync(QueueNames.AttemptKey(job.JobId));
@@ -237,7 +242,7 @@ public sealed partial class JobConsumer(
             return;
         }
 
-        await CompleteAsync(entry, job, result, turn, slug);
+        await CompleteAsync(entry, job, result, turn, slug, history.For(job, result, startedAt, before));
     }
 
     private static bool Superseded(JobLease lease, PrTurn? turn) => lease.IsLost || turn?.IsLost == true;
@@ -248,10 +253,10 @@ public sealed partial class JobConsumer(
             new Dictionary<string, string>(StringComparer.Ordinal) { ["outcome"] = "superseded" }));
 
     /// <summary>Stores the result and acknowledges, as one step only the entry's owner can take; then says so.</summary>
-    private async Task CompleteAsync(StreamEntry entry, BottleJob? job, JobResult result, PrTurn? turn, string? slug)
+    private async Task CompleteAsync(StreamEntry entry, BottleJob? job, JobResult result, PrTurn? turn, string? slug, RunRecord? record = null)
     {
         (string, string)? pullRequest = job is { Kind: JobKind.PullRequest, PullRequest: { } work } ? (work.Key, turn?.LockValue ?? "") : null;
-        switch (await completion.CompleteAsync(entry.Id, identity.Id, result, pullRequest))
+        switch (await completion.CompleteAsync(entry.Id, identity.Id, result, pullRequest, record))
         {
             case CompletionOutcome.Stored:
                 var kind = result.Outcome == JobOutcome.Succeeded ? BottleEventKind.Finished : BottleEventKind.Failed;

@@ -39,7 +39,8 @@ public sealed class ForkApprovals(IConnectionMultiplexer redis, GiteaPullRequest
 
         if (!options.Value.ForksNeedApproval || fromFork == false)
         {
-            return new ForkGate(false, true, sha, headRepository, cloneUrl);
+            // The repository's own PR runs on what its event says, as it always has.
+            return new ForkGate(false, true, work.HeadSha ?? "", null, work.CloneUrl);
         }
 
         var approved = await redis.GetDatabase().StringGetAsync(PrRedisNames.Approved(work.Key));

@@ -24,6 +24,7 @@ public sealed partial class PrDispatcher(
     GiteaCommentClient gitea,
     PrTrust trust,
     ForkApprovals forks,
+    BotBottle.Queue.Runs.RunHistory history,
     IOptions<PullRequestOptions> options,
     TimeProvider clock,
     ILogger<PrDispatcher> logger)
@@ -88,8 +89,11 @@ public sealed partial class PrDispatcher(
                 return nothing;
             }
 
-            // Exactly the commit that was approved (or the event's own), wherever the event left it out.
-            work = work with { HeadSha = gate.HeadSha.Length > 0 ? gate.HeadSha : work.HeadSha, CloneUrl = work.CloneUrl ?? gate.CloneUrl };
+            if (gate.FromFork)
+            {
+                // Exactly the commit that was approved, wherever the event left it out.
+                work = work with { HeadSha = gate.HeadSha, CloneUrl = work.CloneUrl ?? gate.CloneUrl };
+            }
         }
         else
         {
@@ -296,11 +300,37 @@ public sealed partial class PrDispatcher(
             return;
         }
 
-        var body = result.Succeeded ? result.ResultText : $"The agent could not finish (exit code {result.ExitCode}):\n\n{result.ResultText}";
+        var body = (result.Succeeded ? result.ResultText : $"The agent could not finish (exit code {result.ExitCode}):\n\n{result.ResultText}")
+            + await FooterAsync(work, result);
         if (await gitea.PostOnceAsync(work.Repository, work.Number, work.DeliveryId, body, acceptedAt, cancellationToken))
         {
             await db.StringSetAsync(PrRedisNames.Commented(work.DeliveryId), "posted", CommentRetention);
         }
+    }
+
+    /// <summary>
+    /// "turn 3 · 41.2k tokens · $0.42 this turn · $1.37 this PR": this turn's usage and the PR's
+    /// total so far (its earlier runs, as recorded, and this one, recorded when its job completes).
+    /// </summary>
+    private async Task<string> FooterAsync(PrWork work, HarnessResult result)
+    {
+        var turn = (await registry.GetAsync(work.Key))?.Turns;
+        var earlier = await history.OfPullRequestAsync(work.Key);
+        var tokens = result.Usage is { } u ? u.InputTokens + u.OutputTokens + u.CacheReadInputTokens + u.CacheCreationInputTokens : 0;
+        var parts = new List<string>();
+        if (turn is { } number)
+        {
+            parts.Add($"turn {number}");
+        }
+
+        parts.Add(Core.Runs.UsageReport.Tokens(tokens));
+        if (result.CostUsd is { } cost)
+        {
+            parts.Add($"{Core.Runs.UsageReport.Cost(cost)} this turn");
+            parts.Add($"{Core.Runs.UsageReport.Cost(cost + earlier.Sum(r => r.CostUsd ?? 0))} this PR");
+        }
+
+        return "\n\n---\n" + string.Join(" · ", parts);
     }
 
     /// <summary>The PR head to check out, when the event names both the commit and where to fetch it.</summary>

@@ -1,3 +1,6 @@
+using BotBottle.Core.Harnesses;
+using BotBottle.Core.Jobs;
+using BotBottle.Core.Runs;
 using System.Net;
 using Microsoft.Playwright;
 
@@ -114,6 +117,49 @@ public sealed class DashboardTests(RunningDashboard stack)
         var notice = page.GetByTestId("launch-message");
         await Assertions.Expect(notice).ToHaveAttributeAsync("data-stage", "failed", new() { Timeout = 60_000 });
         await Assertions.Expect(notice).ToContainTextAsync(reason);
+        // The failure stays in Recent, with its reason, once the notice is gone.
+        var recent = page.GetByTestId("recent").Locator("tr[data-outcome='failed']", new() { HasTextString = agent }).First;
+        await Assertions.Expect(recent).ToContainTextAsync(reason[(agent.Length + " failed: ".Length)..], new() { Timeout = 2_000 });
+    }
+
+    [Fact]
+    public async Task Runs_show_their_cost_and_tokens_in_Recent_on_the_agents_page_and_on_the_Usage_page()
+    {
+        var now = DateTimeOffset.UtcNow;
+        RunRecord Run(string job, string slug, decimal cost, string? pr, int minutesAgo) => new()
+        {
+            JobId = job, Slug = slug, Agent = "reviewer", Label = "usage check", Color = "cyan", Kind = pr is null ? "run" : "pull-request",
+            Outcome = RunState.Succeeded, StartedAt = now.AddMinutes(-minutesAgo - 1), FinishedAt = now.AddMinutes(-minutesAgo),
+            Answer = "Reviewed the parser.\nAll good.", SessionId = "8f4c2a1e-3b7d-4e9a-9c51-2d6f0b8e7a13", CostUsd = cost,
+            Usage = new HarnessUsage(30_000, 1_200, 10_000, 0), Turns = 4, PullRequest = pr, RequestedBy = "webhook:acme/widgets#7",
+        };
+        var db = stack.Redis.Connection.GetDatabase();
+        foreach (var run in new[] { Run("usage-job-1", "c0ffee01", 0.42m, "acme/widgets#7", 30), Run("usage-job-2", "c0ffee01", 0.95m, "acme/widgets#7", 10) })
+        {
+            await db.HashSetAsync(RunNames.Records, run.JobId, BotBottleJson.Serialize(run));
+            await db.SortedSetAddAsync(RunNames.ByTime, run.JobId, run.FinishedAt.ToUnixTimeMilliseconds());
+            await db.SortedSetAddAsync(RunNames.OfBottle(run.Slug), run.JobId, run.FinishedAt.ToUnixTimeMilliseconds());
+        }
+
+        var page = await stack.SignedInPageAsync("frank");
+
+        var row = page.GetByTestId("recent").Locator("tr", new() { HasTextString = "usage check" }).First;
+        await Assertions.Expect(row).ToContainTextAsync("$0.95");
+        await Assertions.Expect(row).ToContainTextAsync("41.2k tokens");
+        await Assertions.Expect(row).ToContainTextAsync("Reviewed the parser.");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(stack.ArtifactsDirectory, "agents-recent.png"), FullPage = true });
+
+        await row.GetByRole(AriaRole.Link, new() { Name = "usage check" }).ClickAsync();
+        var summary = page.GetByTestId("run-summary").First;
+        await Assertions.Expect(summary.GetByTestId("run-cost")).ToHaveTextAsync("$0.95");
+        await Assertions.Expect(summary.GetByTestId("run-tokens")).ToContainTextAsync("30000 in · 1200 out · 10000 cache read");
+        await Assertions.Expect(summary.GetByTestId("run-answer")).ToContainTextAsync("All good.");
+
+        await page.GotoAsync("/usage");
+        await Assertions.Expect(page.GetByTestId("usage-by-agent").Locator("tr", new() { HasTextString = "reviewer" })).ToContainTextAsync("$1.37");
+        await Assertions.Expect(page.GetByTestId("usage-by-pr").Locator("tr", new() { HasTextString = "acme/widgets#7" })).ToContainTextAsync("2");
+        await Assertions.Expect(page.GetByTestId("usage-chart").Locator("svg")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(stack.ArtifactsDirectory, "usage.png"), FullPage = true });
     }
 
     [Fact]

@@ -53,14 +53,27 @@ public sealed class JobOwnershipTests : IAsyncLifetime
         await _queue.EnqueueAsync(job);
         var slug = await RunningSlugAsync(job, worker);
 
-        // Another Worker reclaims the entry, as it would after a partition longer than ReclaimAfter.
+        // Another Worker reclaims the entry, as it would after a partition longer than ReclaimAfter,
+        // and, being alive, keeps its claim fresh (else, idle past ReclaimAfter, it is an orphan
+        // that this Worker may rightly reclaim: on a loaded machine that can happen before the check).
         var entry = await PendingEntryAsync(job.JobId);
         await Db.StreamClaimIdsOnlyAsync(QueueNames.JobStream, QueueNames.WorkerGroup, Thief, 0, [entry]);
+        using var thiefAlive = new CancellationTokenSource();
+        var keepAlive = Task.Run(async () =>
+        {
+            while (!thiefAlive.IsCancellationRequested)
+            {
+                await Task.Delay(500);
+                await Db.StreamClaimIdsOnlyAsync(QueueNames.JobStream, QueueNames.WorkerGroup, Thief, 0, [entry]);
+            }
+        });
 
         await _queue.WaitForEventAsync(e => e.JobId == job.JobId && e.Data?.GetValueOrDefault("outcome") == "superseded", Timeout, worker);
         Assert.False(await ContainerExistsAsync(slug), "the superseded run's bottle was left running");
         Assert.Equal(Thief, await OwnerAsync(entry));
         Assert.Null(await _queue.TryResultAsync(job.JobId));
+        await thiefAlive.CancelAsync();
+        await keepAlive;
     }
 
     [Fact]
@@ -288,6 +301,8 @@ public sealed class JobOwnershipTests : IAsyncLifetime
             DeliveryId = deliveryId,
             EventKey = $"test:{deliveryId}",
             Prompt = prompt,
+            // As a webhook for a PR within the repository says (a fork's would wait for approval).
+            FromFork = false,
         };
         return new BottleJob { JobId = BottleJob.NewJobId(), Kind = JobKind.PullRequest, PullRequest = work, RequestedBy = $"webhook:{work.Key}", EnqueuedAt = DateTimeOffset.UtcNow };
     }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using BotBottle.Core.Harnesses;
 using BotBottle.Core.Jobs;
 using BotBottle.Core.PullRequests;
+using BotBottle.Core.Runs;
 using BotBottle.Worker.Gitea;
 using BotBottle.Worker.Tests.Support;
 
@@ -185,6 +186,24 @@ public sealed class PrDispatchTests : IAsyncLifetime
         var seeded = _model.RequestsMentioning("rename the widget")[0];
         Assert.Contains("Summary of the work so far", seeded.Body, StringComparison.Ordinal);
         Assert.DoesNotContain("Review PR #7: Add widgets", seeded.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Each_turn_is_recorded_with_its_usage_and_its_comment_carries_the_turns_and_the_PRs_totals()
+    {
+        await using var worker = StartWorker();
+
+        var first = await RunAsync(worker, Work(PrWorkKind.Start, "Review PR #7: Add widgets", "d-usage-1"));
+        var second = await RunAsync(worker, Work(PrWorkKind.Resume, "@botbottle explain the cache", "d-usage-2"));
+
+        var runs = await new BotBottle.Queue.Runs.RunHistory(_redis.Connection).OfPullRequestAsync(PrSession.KeyOf(Repository, 7));
+        Assert.Equal([first.JobId, second.JobId], runs.Select(r => r.JobId));
+        Assert.All(runs, r => Assert.Equal((RunState.Succeeded, "pull-request", "claude", first.Slug), (r.Outcome, r.Kind, r.Agent, r.Slug)));
+        Assert.Equal([first.Harness!.CostUsd, second.Harness!.CostUsd], runs.Select(r => r.CostUsd));
+        Assert.True(first.Harness.CostUsd > 0, "the CLI reported no cost");
+        var tokens = second.Harness.Usage!.InputTokens + second.Harness.Usage.OutputTokens + second.Harness.Usage.CacheReadInputTokens + second.Harness.Usage.CacheCreationInputTokens;
+        var footer = $"turn 2 · {UsageReport.Tokens(tokens)} · {UsageReport.Cost(second.Harness.CostUsd!.Value)} this turn · {UsageReport.Cost(first.Harness.CostUsd!.Value + second.Harness.CostUsd.Value)} this PR";
+        Assert.Single(_gitea.CommentsOn(Repository, 7), c => c.Contains(GiteaCommentClient.Marker("d-usage-2"), StringComparison.Ordinal) && c.Contains(footer, StringComparison.Ordinal));
     }
 
     [Fact]
