@@ -44,6 +44,7 @@ public static class BottlesServiceCollectionExtensions
         services.AddSingleton<JobExecutor>();
         services.AddSingleton<JobCompletion>();
         services.AddSingleton<RunRecords>();
+        services.AddSingleton<RunMetrics>();
         services.Configure<PullRequestOptions>(configuration.GetSection(PullRequestOptions.Section));
         services.Configure<GiteaOptions>(configuration.GetSection(GiteaOptions.Section));
         services.AddSingleton<PrSessionRegistry>();

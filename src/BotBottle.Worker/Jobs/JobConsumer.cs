@@ -24,6 +24,7 @@ public sealed partial class JobConsumer(
     JobExecutor executor,
     JobCompletion completion,
     RunRecords history,
+    RunMetrics metrics,
     PrTurns turns,
     IBottleEvents events,
     WorkerIdentity identity,
@@ -259,6 +260,11 @@ public sealed partial class JobConsumer(
         switch (await completion.CompleteAsync(entry.Id, identity.Id, result, pullRequest, record))
         {
             case CompletionOutcome.Stored:
+                if (record is not null)
+                {
+                    metrics.Record(record);
+                }
+
                 var kind = result.Outcome == JobOutcome.Succeeded ? BottleEventKind.Finished : BottleEventKind.Failed;
                 await events.PublishAsync(new BottleEvent(kind, slug ?? result.Slug, result.JobId, clock.GetUtcNow(), result.Error ?? "done", ResultData(result)));
                 break;

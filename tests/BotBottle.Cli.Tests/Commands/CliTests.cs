@@ -27,6 +27,23 @@ public sealed class CliTests(RunningServices services) : IClassFixture<RunningSe
         using var second = JsonDocument.Parse(resumed.Stdout);
         Assert.Equal((session, slug), (second.RootElement.GetProperty("session_id").GetString(), second.RootElement.GetProperty("slug").GetString()));
         Assert.Contains("List the failing tests.", services.Model.RequestsMentioning("Now fix the first one.")[^1].Body, StringComparison.Ordinal);
+
+        // What each run did and cost, as the CLI shows it afterwards.
+        var shown = await Cli.RunAsync(null, ["show", slug, .. Server]);
+        var all = await Cli.RunAsync(null, ["list", "--all", "--json", .. Server]);
+        var usage = await Cli.RunAsync(null, ["usage", "--by", "agent", "--json", .. Server]);
+
+        Assert.True(shown.ExitCode == 0, shown.Stderr);
+        Assert.Equal(2, shown.Stdout.Split('\n').Count(line => line.Contains(" succeeded in ", StringComparison.Ordinal)));
+        Assert.Contains($"session {session}", shown.Stdout, StringComparison.Ordinal);
+        Assert.Contains("  | Scripted reply", shown.Stdout, StringComparison.Ordinal);
+        Assert.Contains("  cost $", shown.Stdout, StringComparison.Ordinal);
+        using var listed = JsonDocument.Parse(all.Stdout);
+        Assert.Contains(listed.RootElement.GetProperty("recent").EnumerateArray(), r => r.GetProperty("slug").GetString() == slug && r.GetProperty("kind").GetString() == "resume");
+        using var totals = JsonDocument.Parse(usage.Stdout);
+        var claude = totals.RootElement.EnumerateArray().Single(r => r.GetProperty("key").GetString() == "claude");
+        Assert.True(claude.GetProperty("runs").GetInt32() >= 2);
+        Assert.True(claude.GetProperty("costUsd").GetDecimal() > 0);
     }
 
     [Fact]
