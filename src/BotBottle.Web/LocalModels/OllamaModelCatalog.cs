@@ -49,6 +49,27 @@ public sealed class OllamaModelCatalog(IOllamaApiClient ollama, IOptions<OllamaO
         }
     }
 
+    /// <summary>
+    /// Whether an Ollama answers, and if not, which way it does not: nothing listening (not started,
+    /// or its container still downloading its image), or listening without answering in time.
+    /// </summary>
+    public async Task<OllamaProbe> ProbeAsync(CancellationToken cancellationToken)
+    {
+        var where = options.Value.Url?.ToString() ?? "its configured address";
+        try
+        {
+            return new OllamaProbe(await Call(token => ollama.GetVersionAsync(token), cancellationToken), null);
+        }
+        catch (OllamaRequestException ex) when (ex.InnerException is OperationCanceledException)
+        {
+            return new OllamaProbe(null, $"Ollama at {where} accepts connections but did not answer {Patience}: it is probably still starting (BotBottle:Ollama:RequestTimeout sets the wait).");
+        }
+        catch (OllamaRequestException ex)
+        {
+            return new OllamaProbe(null, $"No Ollama answers at {where} ({ex.InnerException?.Message ?? ex.Message}): it is not started, or its container is still downloading its image.");
+        }
+    }
+
     /// <summary>How long a listing waits, as a sentence's end: "within 10 s".</summary>
     public string Patience => string.Create(CultureInfo.InvariantCulture, $"within {options.Value.RequestTimeout.TotalSeconds:0.#} s");
 
@@ -114,3 +135,6 @@ public sealed class OllamaModelCatalog(IOllamaApiClient ollama, IOptions<OllamaO
         }
     }
 }
+
+/// <summary>An Ollama's version when it answered, else why not (in words for the page).</summary>
+public sealed record OllamaProbe(string? Version, string? Problem);

@@ -7,6 +7,26 @@ namespace BotBottle.Web.Tests.Dashboard;
 public sealed class ModelsPageTests(RunningDashboard stack)
 {
     [Fact]
+    public async Task The_page_renders_at_once_while_ollama_takes_connections_but_never_answers_and_then_says_so()
+    {
+        stack.Ollama.Stalled = true;
+        try
+        {
+            var page = await stack.SignedInPageAsync("gina");
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            await page.GotoAsync("/models", new() { Timeout = 2_000 });
+            await Assertions.Expect(page.GetByTestId("ollama-asking")).ToBeVisibleAsync(new() { Timeout = 2_000 - (float)started.Elapsed.TotalMilliseconds });
+
+            // The rest of the dashboard works meanwhile, and the page ends with what it found.
+            await Assertions.Expect(page.GetByTestId("ollama-missing")).ToContainTextAsync("accepts connections but did not answer within 3 s", new() { Timeout = 15_000 });
+        }
+        finally
+        {
+            stack.Ollama.Stalled = false;
+        }
+    }
+
+    [Fact]
     public async Task Installed_models_get_a_fit_verdict_and_models_on_the_cpu_are_warned_about_against_ollamas_contract()
     {
         stack.Ollama.PsBody = """

@@ -88,6 +88,7 @@ public sealed class RunningDashboard : IAsyncLifetime
         // itself is SignInTests' subject, on a server of its own.
         ["BotBottle__Auth__SignInAttemptsPerMinute"] = "1000",
         ["BotBottle__Ollama__Url"] = Ollama.Url.ToString(),
+        ["BotBottle__Ollama__RequestTimeout"] = "00:00:03",
         ["BotBottle__WorkerApi__Url"] = Worker.Url.ToString(),
         ["BotBottle__WorkerApi__Token"] = WorkerToken,
         ["BotBottle__Auth__Oidc__Authority"] = Oidc.Authority.ToString(),

@@ -40,11 +40,25 @@ public sealed class OllamaContractServer : IAsyncDisposable
 
     public string? LastPullRequest { get; private set; }
 
+    /// <summary>While true, every request is held without an answer.</summary>
+    public bool Stalled { get; set; }
+
     public static async Task<OllamaContractServer> StartAsync()
     {
         var server = new OllamaContractServer();
         (server._app, server.Url) = await LocalHttpServer.StartAsync(IPAddress.Loopback, app =>
         {
+            // An Ollama that takes connections but does not answer (still starting, or Aspire's proxy
+            // in front of a container still downloading its image) holds every request while Stalled.
+            app.Use(async (context, next) =>
+            {
+                while (server.Stalled && !context.RequestAborted.IsCancellationRequested)
+                {
+                    await Task.Delay(50, CancellationToken.None);
+                }
+
+                await next(context);
+            });
             app.MapGet("/api/version", () => Results.Text("""{"version":"0.12.6"}""", "application/json"));
             app.MapGet("/api/tags", () => Results.Text(Tags, "application/json"));
             app.MapGet("/api/ps", () => Results.Text(server.PsBody, "application/json"));
