@@ -16,13 +16,18 @@ public sealed class ClaudeCodeHarness : IAgentHarness
 
     public string ApiHost => "api.anthropic.com";
 
-    public IReadOnlyList<string> BuildCommand(string task, string? resumeSessionId = null)
+    public IReadOnlyList<string> BuildCommand(string task, string? resumeSessionId = null, int? maxTurns = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(task);
         List<string> command = ["claude", "-p", task, "--output-format", "json", "--dangerously-skip-permissions"];
         if (resumeSessionId is not null)
         {
             command.AddRange(["--resume", SessionIds.RequireWellFormed(resumeSessionId)]);
+        }
+
+        if (maxTurns is { } turns)
+        {
+            command.AddRange(["--max-turns", turns.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         }
 
         return command;

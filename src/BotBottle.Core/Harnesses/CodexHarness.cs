@@ -16,7 +16,7 @@ public sealed class CodexHarness : IAgentHarness
 
     public string ApiHost => "api.openai.com";
 
-    public IReadOnlyList<string> BuildCommand(string task, string? resumeSessionId = null)
+    public IReadOnlyList<string> BuildCommand(string task, string? resumeSessionId = null, int? maxTurns = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(task);
         // The bottle is the sandbox; Codex's own would fail without the kernel features it wants.

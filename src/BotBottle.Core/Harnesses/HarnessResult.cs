@@ -20,6 +20,9 @@ public sealed record HarnessResult(
 
     /// <summary>Tool uses the harness refused, when it reports them (Claude Code's <c>permission_denials</c>).</summary>
     public int? PermissionDenials { get; init; }
+
+    /// <summary>Set when the run cost more than its agent's per-run budget, saying by how much.</summary>
+    public string? BudgetNote { get; init; }
 }
 
 /// <summary>Token counts as the harness reported them; absent counts are zero.</summary>

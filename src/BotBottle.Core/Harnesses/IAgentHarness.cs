@@ -17,8 +17,11 @@ public interface IAgentHarness
     /// <summary>The host the harness's default model API lives on (added to the egress allowlist).</summary>
     string ApiHost { get; }
 
-    /// <summary>The argv for a run; with a session id the run resumes exactly that session.</summary>
-    IReadOnlyList<string> BuildCommand(string task, string? resumeSessionId = null);
+    /// <summary>
+    /// The argv for a run; with a session id the run resumes exactly that session. <paramref name="maxTurns"/>
+    /// (the agent's <c>budget.maxTurns</c>) is passed where the CLI has a place for it.
+    /// </summary>
+    IReadOnlyList<string> BuildCommand(string task, string? resumeSessionId = null, int? maxTurns = null);
 
     /// <summary>Reads the harness's standard output after it exited with <paramref name="exitCode"/>.</summary>
     HarnessResult ParseOutput(string stdout, int exitCode);

@@ -17,7 +17,7 @@ public sealed class OpenCodeHarness : IAgentHarness
 
     public string ApiHost => "api.anthropic.com";
 
-    public IReadOnlyList<string> BuildCommand(string task, string? resumeSessionId = null)
+    public IReadOnlyList<string> BuildCommand(string task, string? resumeSessionId = null, int? maxTurns = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(task);
         List<string> command = ["opencode", "run", "--format", "json"];

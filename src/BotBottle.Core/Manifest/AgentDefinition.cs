@@ -21,6 +21,9 @@ public sealed record AgentDefinition(
     /// </summary>
     public IReadOnlyList<int> TlsPorts { get; init; } = [DefaultTlsPort];
 
+    /// <summary>What the agent may spend; <see cref="AgentBudget.None"/> unless the manifest sets <c>budget:</c>.</summary>
+    public AgentBudget Budget { get; init; } = AgentBudget.None;
+
     /// <summary>Agent keys end up in container and compose names, hence the narrow alphabet.</summary>
     public static bool IsValidKey(string? key) => key is not null && ManifestReader.IsValidAgentKey(key);
 }

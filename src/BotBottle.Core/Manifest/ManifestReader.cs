@@ -12,7 +12,9 @@ namespace BotBottle.Core.Manifest;
 internal sealed partial class ManifestReader(string sourceName)
 {
     private static readonly string[] TopLevelKeys = ["agents"];
-    private static readonly string[] AgentKeys = ["image", "harness", "prompt", "egress", "tlsPorts", "env", "limits", "model"];
+    private static readonly string[] AgentKeys = ["image", "harness", "prompt", "egress", "tlsPorts", "env", "limits", "model", "budget"];
+
+    private static readonly string[] BudgetKeys = ["perRunUsd", "perPrUsd", "perDayUsd", "maxTurns"];
     private static readonly string[] LimitKeys = ["memory", "cpus", "pids", "disk"];
     private static readonly string[] ModelKeys = ["provider", "name"];
 
@@ -107,10 +109,11 @@ internal sealed partial class ManifestReader(string sourceName)
         var env = ReadEnvironment(agent, path);
         var limits = ReadLimits(agent, path);
         var model = ReadModel(agent, path);
+        var budget = ReadBudget(agent, path);
 
         return _errors.Count > errorsBefore || image is null || harness is null
             ? null
-            : new AgentDefinition(key, image, harness.Value, prompt, egress, env, limits, model) { TlsPorts = tlsPorts };
+            : new AgentDefinition(key, image, harness.Value, prompt, egress, env, limits, model) { TlsPorts = tlsPorts, Budget = budget };
     }
 
     /// <summary>The ports a bottle may open a TLS tunnel (CONNECT) to: 443 and the ones listed.</summary>
@@ -244,6 +247,47 @@ internal sealed partial class ManifestReader(string sourceName)
             ReadCpus(limits, limitsPath),
             ReadPids(limits, limitsPath),
             ReadSize(limits, limitsPath, "disk"));
+    }
+
+    private AgentBudget ReadBudget(YamlMappingNode agent, string path)
+    {
+        var budgetPath = $"{path}.budget";
+        if (Child(agent, "budget") is not { } node || IsNull(node) || AsMapping(node, budgetPath) is not { } budget)
+        {
+            return AgentBudget.None;
+        }
+
+        CheckKeys(budget, budgetPath, BudgetKeys);
+        int? maxTurns = null;
+        if (OptionalString(budget, "maxTurns", budgetPath) is { } turns)
+        {
+            if (int.TryParse(turns, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed > 0)
+            {
+                maxTurns = parsed;
+            }
+            else
+            {
+                AddError(Child(budget, "maxTurns")!, $"{budgetPath}.maxTurns: invalid turn count '{turns}'; use a positive whole number such as 30");
+            }
+        }
+
+        return new AgentBudget(ReadUsd(budget, budgetPath, "perRunUsd"), ReadUsd(budget, budgetPath, "perPrUsd"), ReadUsd(budget, budgetPath, "perDayUsd"), maxTurns);
+    }
+
+    private decimal? ReadUsd(YamlMappingNode budget, string path, string key)
+    {
+        if (OptionalString(budget, key, path) is not { } text)
+        {
+            return null;
+        }
+
+        if (decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var usd) && usd > 0)
+        {
+            return usd;
+        }
+
+        AddError(Child(budget, key)!, $"{path}.{key}: invalid amount '{text}'; use a positive number of US dollars such as 2.50");
+        return null;
     }
 
     private long? ReadSize(YamlMappingNode limits, string path, string key)

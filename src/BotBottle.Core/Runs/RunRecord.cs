@@ -60,6 +60,9 @@ public sealed record RunRecord
     /// <summary>Tool uses the harness refused, when it reports them.</summary>
     public int? PermissionDenials { get; init; }
 
+    /// <summary>Set when the run cost more than its agent's per-run budget.</summary>
+    public string? BudgetNote { get; init; }
+
     /// <summary>"owner/repo#12" for a pull request's run.</summary>
     public string? PullRequest { get; init; }
 

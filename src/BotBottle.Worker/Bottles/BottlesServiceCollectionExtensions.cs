@@ -40,6 +40,7 @@ public static class BottlesServiceCollectionExtensions
         services.Configure<LocalModelOptions>(configuration.GetSection(LocalModelOptions.Section));
         services.AddSingleton<LocalModelWiring>();
         services.AddSingleton<GitRemoteBroker>();
+        services.AddSingleton<BudgetGuard>();
         services.AddSingleton<BottleRunner>();
         services.AddSingleton<JobExecutor>();
         services.AddSingleton<JobCompletion>();

@@ -59,6 +59,7 @@ public sealed class RunRecords(BottleStateStore state)
             Usage = harness?.Usage,
             Turns = harness?.Turns,
             PermissionDenials = harness?.PermissionDenials,
+            BudgetNote = harness?.BudgetNote,
             PullRequest = job.PullRequest?.Key,
             RequestedBy = job.RequestedBy,
         };

@@ -25,6 +25,8 @@ public sealed partial class PrDispatcher(
     PrTrust trust,
     ForkApprovals forks,
     BotBottle.Queue.Runs.RunHistory history,
+    BudgetGuard budgets,
+    Manifests.ManifestSource manifests,
     IOptions<PullRequestOptions> options,
     TimeProvider clock,
     ILogger<PrDispatcher> logger)
@@ -106,6 +108,14 @@ public sealed partial class PrDispatcher(
             await RemoveUnrecordedBottleAsync(previousSlug, jobId, cancellationToken);
         }
 
+        if (work.Kind != PrWorkKind.CleanUp
+            && manifests.Load().Find(session?.Agent ?? work.Agent ?? options.Value.Agent) is { } agent
+            && await budgets.RefusalAsync(agent, work.Key) is { } overBudget)
+        {
+            await RefuseAsync(work, turn, acceptedAt, new PrTrustDecision(false, overBudget), jobId, cancellationToken, once: $"budget:{session?.Turns ?? 0}");
+            return nothing;
+        }
+
         var (outcome, change, written) = (work.Kind, session) switch
         {
             (PrWorkKind.CleanUp, _) => await CleanUpAsync(work, session, jobId, cancellationToken),
@@ -123,11 +133,12 @@ public sealed partial class PrDispatcher(
     /// Nothing runs for a sender below the minimum permission; the PR is told why, once per person
     /// (a stranger repeating the mention does not get the bot to repeat itself).
     /// </summary>
-    private async Task RefuseAsync(PrWork work, PrTurn turn, DateTimeOffset acceptedAt, PrTrustDecision refusal, string jobId, CancellationToken cancellationToken)
+    /// <param name="once">What the comment is said once for: the sender by default (a budget refusal passes its own).</param>
+    private async Task RefuseAsync(PrWork work, PrTurn turn, DateTimeOffset acceptedAt, PrTrustDecision refusal, string jobId, CancellationToken cancellationToken, string? once = null)
     {
         LogRefused(logger, work.Key, work.Sender ?? "(no sender)", refusal.Reason);
         await registry.RecordAsync(turn, RegistryChange.Keep, null, work.DeliveryId, new PrDone(jobId, "", null, turn.Fence));
-        var once = $"botbottle:pr:refused:{work.Key}:{(work.Sender ?? "").ToLowerInvariant()}";
+        once = $"botbottle:pr:refused:{work.Key}:{once ?? (work.Sender ?? "").ToLowerInvariant()}";
         if (gitea.IsConfigured && await redis.GetDatabase().StringSetAsync(once, work.DeliveryId, CommentRetention, When.NotExists))
         {
             await gitea.PostOnceAsync(work.Repository, work.Number, work.DeliveryId, $"Not run: {refusal.Reason}", acceptedAt, cancellationToken);

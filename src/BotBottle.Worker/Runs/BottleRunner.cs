@@ -26,6 +26,7 @@ public sealed partial class BottleRunner(
     BottleDirectory directory,
     LocalModelWiring models,
     GitRemoteBroker gitRemotes,
+    BudgetGuard budgets,
     IOptions<BottleOptions> options,
     TimeProvider clock,
     ILogger<BottleRunner> logger)
@@ -118,9 +119,13 @@ public sealed partial class BottleRunner(
     {
         var bottle = await WireModelAsync(prepared with { EndsWithRun = true }, task, jobId);
         RequireCredential(bottle);
+        if (await budgets.RefusalAsync(bottle.Agent, prKey: null) is { } refusal)
+        {
+            throw new InvalidOperationException(refusal);
+        }
 
         var harness = HarnessCatalog.For(bottle.Agent.Harness);
-        var command = harness.BuildCommand(string.IsNullOrWhiteSpace(task) ? bottle.Agent.Prompt : task, resumeSessionId);
+        var command = harness.BuildCommand(string.IsNullOrWhiteSpace(task) ? bottle.Agent.Prompt : task, resumeSessionId, bottle.Agent.Budget.MaxTurns);
         string? instance = null;
         try
         {
@@ -135,6 +140,12 @@ public sealed partial class BottleRunner(
 
             var result = harness.ParseOutput(outcome.StandardOutput, outcome.ExitCode);
             LogRunFinished(logger, bottle.Slug, result.SessionId, result.ExitCode);
+            if (BudgetGuard.Overshoot(bottle.Agent, result.CostUsd) is { } overshoot)
+            {
+                await PublishAsync(BottleEventKind.Output, bottle.Slug, jobId, overshoot);
+                result = result with { BudgetNote = overshoot };
+            }
+
             return new RunOutcome(bottle.Slug, result);
         }
         finally

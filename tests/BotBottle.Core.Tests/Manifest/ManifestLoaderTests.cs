@@ -257,6 +257,35 @@ public sealed class ManifestLoaderTests
         Assert.Contains($"invalid process limit '{pids}'", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_budget_is_read_in_dollars_and_turns_and_no_budget_limits_nothing()
+    {
+        var manifest = Parse("""
+            agents:
+              capped: { image: img, harness: claude, budget: { perRunUsd: 0.50, perPrUsd: 5, perDayUsd: 20.25, maxTurns: 30 } }
+              free: { image: img, harness: claude }
+            """);
+
+        Assert.Equal(new AgentBudget(0.50m, 5m, 20.25m, 30), manifest.GetAgent("capped").Budget);
+        Assert.Equal(AgentBudget.None, manifest.GetAgent("free").Budget);
+    }
+
+    [Theory]
+    [InlineData("perDayUsd: 0", "budget.perDayUsd: invalid amount '0'")]
+    [InlineData("perRunUsd: -1", "budget.perRunUsd: invalid amount '-1'")]
+    [InlineData("perPrUsd: lots", "budget.perPrUsd: invalid amount 'lots'")]
+    [InlineData("maxTurns: 2.5", "budget.maxTurns: invalid turn count '2.5'")]
+    [InlineData("perWeekUsd: 5", "perWeekUsd")]
+    public void A_budget_that_is_not_one_is_rejected_with_the_entry(string entry, string message)
+    {
+        var error = Rejects($$"""
+            agents:
+              a: { image: img, harness: claude, budget: { {{entry}} } }
+            """);
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("", new[] { 443 })]
     [InlineData("tlsPorts: [8443]", new[] { 443, 8443 })]

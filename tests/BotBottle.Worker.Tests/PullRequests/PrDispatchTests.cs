@@ -31,7 +31,8 @@ public sealed class PrDispatchTests : IAsyncLifetime
         await _redis.InitializeAsync();
         _model = await ScriptedAnthropicServer.StartAsync();
         _gitea = await GiteaApiServer.StartAsync();
-        _bottles = new BottleHarness(ClaudeAgentManifest.For(_model.Port));
+        // Every run here passes --max-turns to the real CLI; no PR here reaches $5 but the one made to.
+        _bottles = new BottleHarness(ClaudeAgentManifest.For(_model.Port, budget: "{ perPrUsd: 5, maxTurns: 30 }"));
         _queue = new QueueWatcher(_redis.Connection);
         _origin = _bottles.Scratch("origin");
         _firstCommit = await GitRepo.CommitAsync(_origin, "widget.txt", "version one\n");
@@ -204,6 +205,27 @@ public sealed class PrDispatchTests : IAsyncLifetime
         var tokens = second.Harness.Usage!.InputTokens + second.Harness.Usage.OutputTokens + second.Harness.Usage.CacheReadInputTokens + second.Harness.Usage.CacheCreationInputTokens;
         var footer = $"turn 2 · {UsageReport.Tokens(tokens)} · {UsageReport.Cost(second.Harness.CostUsd!.Value)} this turn · {UsageReport.Cost(first.Harness.CostUsd!.Value + second.Harness.CostUsd.Value)} this PR";
         Assert.Single(_gitea.CommentsOn(Repository, 7), c => c.Contains(GiteaCommentClient.Marker("d-usage-2"), StringComparison.Ordinal) && c.Contains(footer, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_PR_past_its_budget_runs_nothing_and_is_told_once()
+    {
+        var spent = new RunRecord
+        {
+            JobId = "earlier-turn", Slug = "0ld0", Agent = "claude", Kind = "pull-request", Outcome = RunState.Succeeded,
+            StartedAt = DateTimeOffset.UtcNow.AddHours(-1), FinishedAt = DateTimeOffset.UtcNow.AddMinutes(-59), CostUsd = 5.00m, PullRequest = PrSession.KeyOf(Repository, 9),
+        };
+        await _redis.Connection.GetDatabase().HashSetAsync(RunNames.Records, spent.JobId, BotBottleJson.Serialize(spent));
+        await _redis.Connection.GetDatabase().SortedSetAddAsync(RunNames.OfPullRequest(spent.PullRequest), spent.JobId, spent.FinishedAt.ToUnixTimeMilliseconds());
+        await using var worker = StartWorker();
+
+        var first = await RunAsync(worker, Work(PrWorkKind.Start, "Review PR #9: the expensive one", "d-budget-1") with { Number = 9 });
+        var again = await RunAsync(worker, Work(PrWorkKind.Resume, "@botbottle try again", "d-budget-2") with { Number = 9 });
+
+        Assert.All([first, again], r => Assert.Equal("", r.Slug ?? ""));
+        Assert.Empty(_model.RequestsMentioning("the expensive one"));
+        var comment = Assert.Single(_gitea.CommentsOn(Repository, 9));
+        Assert.Contains("acme/widgets#9 has used $5.00 of agent claude's $5.00 budget per pull request (budget.perPrUsd in the manifest)", comment, StringComparison.Ordinal);
     }
 
     [Fact]

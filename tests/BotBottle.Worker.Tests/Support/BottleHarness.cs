@@ -87,6 +87,7 @@ public sealed class BottleHarness : IAsyncDisposable
         new BottleDirectory(redis, NullLogger<BottleDirectory>.Instance),
         ModelWiring,
         new Gitea.GitRemoteBroker(Microsoft.Extensions.Options.Options.Create(Gitea)),
+        new BudgetGuard(new BotBottle.Queue.Runs.RunHistory(redis), TimeProvider.System),
         Microsoft.Extensions.Options.Options.Create(Options),
         TimeProvider.System,
         NullLogger<BottleRunner>.Instance);
