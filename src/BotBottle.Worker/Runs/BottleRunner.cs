@@ -38,6 +38,7 @@ public sealed partial class BottleRunner(
         var bottle = await WireModelAsync(await PrepareAsync(request, jobId, cancellationToken), task: null, jobId);
         // A bottle whose harness cannot reach its model is of no use to the operator who launched it.
         RequireCredential(bottle);
+        await RequireBudgetAsync(bottle);
         await StartAsync(bottle, jobId, cancellationToken);
         return bottle.Slug;
     }
@@ -106,6 +107,15 @@ public sealed partial class BottleRunner(
         return instance;
     }
 
+    /// <summary>Refused before any container starts when the agent's day's budget is spent (a PR's own budget is its dispatcher's to check).</summary>
+    private async Task RequireBudgetAsync(PreparedBottle bottle)
+    {
+        if (await budgets.RefusalAsync(bottle.Agent, prKey: null) is { } refusal)
+        {
+            throw new InvalidOperationException(refusal);
+        }
+    }
+
     /// <summary>Refused before any container starts: inside, the CLI would only say "Not logged in".</summary>
     private void RequireCredential(PreparedBottle bottle)
     {
@@ -119,10 +129,7 @@ public sealed partial class BottleRunner(
     {
         var bottle = await WireModelAsync(prepared with { EndsWithRun = true }, task, jobId);
         RequireCredential(bottle);
-        if (await budgets.RefusalAsync(bottle.Agent, prKey: null) is { } refusal)
-        {
-            throw new InvalidOperationException(refusal);
-        }
+        await RequireBudgetAsync(bottle);
 
         var harness = HarnessCatalog.For(bottle.Agent.Harness);
         var command = harness.BuildCommand(string.IsNullOrWhiteSpace(task) ? bottle.Agent.Prompt : task, resumeSessionId, bottle.Agent.Budget.MaxTurns);

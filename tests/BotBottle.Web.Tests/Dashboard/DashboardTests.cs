@@ -107,6 +107,7 @@ public sealed class DashboardTests(RunningDashboard stack)
     [Theory]
     [InlineData("unbuilt", "unbuilt failed: the image botbottle/no-such-image:none of agent unbuilt is missing on the Docker engine")]
     [InlineData("without-key", "without-key failed: agent without-key (claude) has no credential for its model API: set the AppHost parameter anthropic-api-key")]
+    [InlineData("thrifty", "thrifty failed: agent thrifty has spent $1.00 today (UTC) of its $1.00 daily budget (budget.perDayUsd in the manifest)")]
     public async Task A_launch_that_fails_says_so_with_the_reason_instead_of_launching_for_ever(string agent, string reason)
     {
         var page = await stack.SignedInPageAsync("carol");

@@ -43,7 +43,15 @@ public sealed class RunningDashboard : IAsyncLifetime
         await Redis.InitializeAsync();
         Ollama = await LocalModels.OllamaContractServer.StartAsync();
         var manifest = _root.Combine("agents.yaml");
-        await File.WriteAllTextAsync(manifest, "agents:\n  shell:\n    image: botbottle/agent-base:bookworm\n    harness: claude\n  reviewer:\n    image: botbottle/agent-base:bookworm\n    harness: claude\n  unbuilt:\n    image: botbottle/no-such-image:none\n    harness: claude\n  without-key:\n    image: botbottle/agent-base:bookworm\n    harness: claude\n    env: { ANTHROPIC_API_KEY: \"\" }\n");
+        await File.WriteAllTextAsync(manifest, "agents:\n  shell:\n    image: botbottle/agent-base:bookworm\n    harness: claude\n  reviewer:\n    image: botbottle/agent-base:bookworm\n    harness: claude\n  unbuilt:\n    image: botbottle/no-such-image:none\n    harness: claude\n  without-key:\n    image: botbottle/agent-base:bookworm\n    harness: claude\n    env: { ANTHROPIC_API_KEY: \"\" }\n  thrifty:\n    image: botbottle/agent-base:bookworm\n    harness: claude\n    budget: { perDayUsd: 1 }\n");
+        // What agent thrifty spent today already: its daily budget, all of it.
+        var spent = new BotBottle.Core.Runs.RunRecord
+        {
+            JobId = "thrifty-earlier", Slug = "ca99", Agent = "thrifty", Kind = "run", Outcome = BotBottle.Core.Runs.RunState.Succeeded,
+            StartedAt = DateTimeOffset.UtcNow.AddSeconds(-2), FinishedAt = DateTimeOffset.UtcNow.AddSeconds(-1), CostUsd = 1.00m,
+        };
+        await Redis.Connection.GetDatabase().HashSetAsync(BotBottle.Core.Runs.RunNames.Records, spent.JobId, BotBottle.Core.Jobs.BotBottleJson.Serialize(spent));
+        await Redis.Connection.GetDatabase().SortedSetAddAsync(BotBottle.Core.Runs.RunNames.ByTime, spent.JobId, spent.FinishedAt.ToUnixTimeMilliseconds());
         Worker = ServiceProcess.Start("BotBottle.Worker.dll", new Dictionary<string, string>
         {
             ["ConnectionStrings__redis"] = Redis.ConnectionString,
