@@ -52,6 +52,9 @@ public sealed record RunRecord
 
     public decimal? CostUsd { get; init; }
 
+    /// <summary>The cost was not reported by the harness but priced from its tokens (<see cref="TokenPrice"/>).</summary>
+    public bool CostEstimated { get; init; }
+
     public HarnessUsage? Usage { get; init; }
 
     /// <summary>The model's turns in the run, when the harness reports them.</summary>

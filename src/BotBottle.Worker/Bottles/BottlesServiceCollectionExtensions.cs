@@ -44,6 +44,7 @@ public static class BottlesServiceCollectionExtensions
         services.AddSingleton<BottleRunner>();
         services.AddSingleton<JobExecutor>();
         services.AddSingleton<JobCompletion>();
+        services.Configure<RunPricing>(pricing => configuration.GetSection(RunPricing.Section).Bind(pricing.Prices));
         services.AddSingleton<RunRecords>();
         services.AddSingleton<RunMetrics>();
         services.Configure<PullRequestOptions>(configuration.GetSection(PullRequestOptions.Section));

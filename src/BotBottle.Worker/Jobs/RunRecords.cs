@@ -1,4 +1,7 @@
 using BotBottle.Core.Bottles;
+using BotBottle.Core.Harnesses;
+using BotBottle.Core.Manifest;
+using Microsoft.Extensions.Options;
 using BotBottle.Core.Jobs;
 using BotBottle.Core.Runs;
 using BotBottle.Core.State;
@@ -10,7 +13,7 @@ namespace BotBottle.Worker.Jobs;
 /// a PR's turns that ran the agent, failed launches, and stopped bottles. Nothing for a successful
 /// launch (the bottle is still up) or for PR events that ran nothing (refused, waiting for approval).
 /// </summary>
-public sealed class RunRecords(BottleStateStore state)
+public sealed class RunRecords(BottleStateStore state, Manifests.ManifestSource manifests, IOptions<RunPricing> pricing)
 {
     /// <summary>The bottle's metadata now, for jobs that name a bottle (read before a teardown removes it).</summary>
     public BottleMetadata? Before(BottleJob job) =>
@@ -41,11 +44,13 @@ public sealed class RunRecords(BottleStateStore state)
         }
 
         var metadata = before ?? (slug.Length > 0 && Core.State.Slug.IsValid(slug) ? state.TryReadMetadata(slug) : null);
+        var agentKey = metadata?.AgentName ?? job.AgentName ?? job.PullRequest?.Agent ?? "";
+        var estimated = harness is { CostUsd: null, Usage: { } usage } ? Estimate(agentKey, usage) : null;
         return new RunRecord
         {
             JobId = job.JobId,
             Slug = slug,
-            Agent = metadata?.AgentName ?? job.AgentName ?? job.PullRequest?.Agent ?? "",
+            Agent = agentKey,
             Label = metadata?.Label ?? job.Label,
             Color = metadata?.Color ?? job.Color,
             Kind = KindOf(job.Kind),
@@ -55,7 +60,8 @@ public sealed class RunRecords(BottleStateStore state)
             Answer = harness?.ResultText ?? "",
             Error = failed ? FailureOf(result) : null,
             SessionId = harness?.SessionId,
-            CostUsd = harness?.CostUsd,
+            CostUsd = harness?.CostUsd ?? estimated,
+            CostEstimated = estimated is not null,
             Usage = harness?.Usage,
             Turns = harness?.Turns,
             PermissionDenials = harness?.PermissionDenials,
@@ -63,6 +69,24 @@ public sealed class RunRecords(BottleStateStore state)
             PullRequest = job.PullRequest?.Key,
             RequestedBy = job.RequestedBy,
         };
+    }
+
+    /// <summary>The cost of a run whose harness reported tokens but no cost, from the configured prices; null without one.</summary>
+    private decimal? Estimate(string agentKey, HarnessUsage usage)
+    {
+        AgentDefinition? agent;
+        try
+        {
+            agent = manifests.Load().Find(agentKey);
+        }
+        catch (ManifestException)
+        {
+            return null;
+        }
+
+        return agent is not null && TokenPrice.For(pricing.Value.Prices, agent.Model?.Name, agent.Harness.ToString().ToLowerInvariant()) is { } price
+            ? price.CostOf(usage)
+            : null;
     }
 
     private static string FailureOf(JobResult result) =>
@@ -75,4 +99,15 @@ public sealed class RunRecords(BottleStateStore state)
         JobKind.PullRequest => "pull-request",
         _ => kind.ToString().ToLowerInvariant(),
     };
+}
+
+/// <summary>
+/// <c>BotBottle:Prices:&lt;model or harness&gt;</c>: USD per million input, output, cache-read and
+/// cache-write tokens, for runs whose harness reports tokens but no cost (Codex; OpenCode on local models).
+/// </summary>
+public sealed class RunPricing
+{
+    public const string Section = "BotBottle:Prices";
+
+    public Dictionary<string, TokenPrice> Prices { get; } = new(StringComparer.OrdinalIgnoreCase);
 }
