@@ -60,6 +60,9 @@ public sealed record PrWork
     /// </summary>
     public bool NewCode { get; init; }
 
+    /// <summary>For an approval: the commit the approver named, when they named one (first 7 or more hex digits).</summary>
+    public string? ApprovedCommit { get; init; }
+
     /// <summary>How someone approves a fork's head here ("comment `@botbottle approve` or add the label ..."), from the Web's webhook policy.</summary>
     public string? HowToApprove { get; init; }
 

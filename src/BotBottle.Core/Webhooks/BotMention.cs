@@ -30,12 +30,19 @@ public static class BotMention
     /// any case, any surrounding whitespace and a final full stop): a command, never a prompt that
     /// happens to contain the word.
     /// </summary>
-    public static bool IsCommand(string text, string mention, string command)
+    public static bool IsCommand(string text, string mention, string command) => IsCommand(text, mention, command, out var argument) && argument is null;
+
+    /// <summary>
+    /// As <see cref="IsCommand(string, string, string)"/>, also with one argument after the command
+    /// ("@botbottle approve 07977177c2"): <paramref name="argument"/> is it, or null without one.
+    /// </summary>
+    public static bool IsCommand(string text, string mention, string command, out string? argument)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentException.ThrowIfNullOrWhiteSpace(mention);
         var words = text.Trim().TrimEnd('.', '!').Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-        return words.Length == 2
+        argument = words.Length == 3 ? words[2] : null;
+        return words.Length is 2 or 3
             && string.Equals(words[0], mention.Trim(), StringComparison.OrdinalIgnoreCase)
             && string.Equals(words[1], command, StringComparison.OrdinalIgnoreCase);
     }

@@ -46,7 +46,8 @@ public sealed record ResumeAgent(
 /// </summary>
 /// <param name="HeadSha">The head the approver saw, when the event says; comments before Gitea 1.23 do not.</param>
 /// <param name="Via">How it was given ("comment", "label"), for the record.</param>
-public sealed record ApproveHead(PrKey Pr, string? HeadSha, string? CloneUrl, string Via, string EventKey) : PrAction(EventKey);
+/// <param name="ShaPrefix">The commit the approver named ("@bot approve 07977177c2"), when they named one.</param>
+public sealed record ApproveHead(PrKey Pr, string? HeadSha, string? CloneUrl, string Via, string EventKey, string? ShaPrefix = null) : PrAction(EventKey);
 
 /// <summary>The pull request is closed (<see cref="Merged"/> or not): tear its agent down and forget it.</summary>
 public sealed record CleanUp(PrKey Pr, bool Merged, string EventKey) : PrAction(EventKey);

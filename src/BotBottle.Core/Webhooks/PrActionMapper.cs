@@ -5,8 +5,12 @@ namespace BotBottle.Core.Webhooks;
 /// whether an agent already exists for the PR, and whether <see cref="PrAction.EventKey"/> was seen
 /// before, is the dispatcher's business.
 /// </summary>
-public static class PrActionMapper
+public static partial class PrActionMapper
 {
+    // The first 7 to 40 hexadecimal digits of a commit id (64 for SHA-256 repositories).
+    [System.Text.RegularExpressions.GeneratedRegex("^[0-9a-fA-F]{7,64}$")]
+    private static partial System.Text.RegularExpressions.Regex CommitPrefix();
+
     public static PrAction Map(GiteaEvent e, WebhookPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(e);
@@ -135,9 +139,10 @@ public static class PrActionMapper
             return new Ignore($"comment on {prKey} does not mention {policy.Mention}", key, prKey);
         }
 
-        if (BotMention.IsCommand(comment.Body, policy.Mention, WebhookPolicy.ApproveCommand))
+        if (BotMention.IsCommand(comment.Body, policy.Mention, WebhookPolicy.ApproveCommand, out var named)
+            && (named is null || CommitPrefix().IsMatch(named)))
         {
-            return new ApproveHead(prKey, e.PullRequest?.HeadSha, e.PullRequest is { } head ? CloneUrlOf(repo, head) : null, "comment", key);
+            return new ApproveHead(prKey, e.PullRequest?.HeadSha, e.PullRequest is { } head ? CloneUrlOf(repo, head) : null, "comment", key, named?.ToLowerInvariant());
         }
 
         return new ResumeAgent(

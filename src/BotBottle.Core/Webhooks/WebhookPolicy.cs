@@ -20,11 +20,11 @@ public sealed record WebhookPolicy
     }
 
     /// <summary>
-    /// The label whose addition approves a fork PR's head, as an "@bot approve" comment does; empty: labels approve nothing.
+    /// The label that approves a fork PR's head, as an "@bot approve" comment does; empty (the default):
+    /// labels approve nothing. Gitea's label event does not say which label changed, so while this one
+    /// is on the PR any label change by a permitted person approves the head shown: opt in knowingly.
     /// </summary>
-    public string ApprovalLabel { get; init; } = DefaultApprovalLabel;
-
-    public const string DefaultApprovalLabel = "botbottle-approved";
+    public string ApprovalLabel { get; init; } = "";
 
     /// <summary>The word that, after the mention and alone, approves a fork PR's head.</summary>
     public const string ApproveCommand = "approve";

@@ -24,8 +24,11 @@ public sealed class OidcOptions
     /// <summary>The ID-token claim holding the person's groups (Gitea: "organisation" and "organisation:team").</summary>
     public string GroupsClaim { get; set; } = "groups";
 
-    /// <summary>Logins that may sign in. With neither this nor <see cref="AllowedGroups"/>, everyone the provider signs in may.</summary>
+    /// <summary>Logins that may sign in. With neither this nor <see cref="AllowedGroups"/>, nobody may, unless <see cref="AllowAnyone"/>.</summary>
     public List<string> AllowedUsers { get; } = [];
+
+    /// <summary>Everyone the provider signs in may sign in (only for a provider whose every account is the team's).</summary>
+    public bool AllowAnyone { get; set; }
 
     /// <summary>Groups whose members may sign in.</summary>
     public List<string> AllowedGroups { get; } = [];
@@ -45,7 +48,8 @@ public sealed class OidcOptions
 
         if (AllowedUsers.Count == 0 && AllowedGroups.Count == 0)
         {
-            return true;
+            // A Gitea with open registration signs in anyone: letting all of them in must be said.
+            return AllowAnyone;
         }
 
         return AllowedUsers.Contains(login, StringComparer.OrdinalIgnoreCase)

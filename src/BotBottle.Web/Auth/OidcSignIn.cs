@@ -35,6 +35,15 @@ public static partial class OidcSignIn
             o.Scope.Clear();
             o.Scope.Add("openid");
             o.Scope.Add("profile");
+            if (oidc.AllowedGroups.Count > 0)
+            {
+                // Gitea and Forgejo send the groups claim only when asked for it.
+                o.Scope.Add("groups");
+            }
+
+            // The provider sends the browser back with a top-level GET: the correlation and nonce
+            // cookies (SameSite=Lax) come with it even from another site, which a cross-site form POST would lose.
+            o.ResponseMode = "query";
             o.TokenValidationParameters.NameClaimType = oidc.NameClaim;
             // The provider posts back from its own site: the correlation and nonce cookies must travel
             // with that top-level request, and over plain HTTP in development too.
@@ -50,7 +59,7 @@ public static partial class OidcSignIn
                 if (!oidc.Admits(login, groups))
                 {
                     LogRefused(Log(context.HttpContext), login ?? "(no login)", oidc.DisplayName);
-                    context.Fail($"{login ?? "this account"} may not sign in to BotBottle; ask whoever runs it to add you to BotBottle:Auth:Oidc:AllowedUsers or :AllowedGroups");
+                    context.Fail($"{login ?? "this account"} may not sign in to BotBottle; ask whoever runs it to add you to BotBottle:Auth:Oidc:AllowedUsers or :AllowedGroups (or to set :AllowAnyone)");
                     return Task.CompletedTask;
                 }
 

@@ -52,9 +52,10 @@ public static class SignInEndpoints
     }
 
     // Only local paths: an open redirect after sign-in would hand the session's first click to anyone.
+    // Browsers drop tabs and line breaks from addresses, so "/\t/evil.example" would become "//evil.example".
     private static string LocalOnly(string? returnUrl) =>
-        returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) && !returnUrl.StartsWith("/\\", StringComparison.Ordinal)
-            ? returnUrl
+        returnUrl is { Length: > 0 } url && url[0] == '/' && (url.Length == 1 || url[1] is not ('/' or '\\')) && !url.Any(char.IsControl)
+            ? url
             : "/";
 
     private static string Page(string? failed, string? reason, string? returnUrl, AuthOptions auth)

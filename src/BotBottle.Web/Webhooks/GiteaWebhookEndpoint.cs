@@ -152,6 +152,7 @@ public static partial class GiteaWebhookEndpoint
             DeliveryId = deliveryId,
             EventKey = approve.EventKey,
             Prompt = $"approved by @{approve.Sender} with a {approve.Via}",
+            ApprovedCommit = approve.ShaPrefix,
             CloneUrl = approve.CloneUrl,
             HeadSha = approve.HeadSha,
             Sender = approve.Sender,

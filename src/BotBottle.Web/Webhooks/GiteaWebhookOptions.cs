@@ -18,9 +18,11 @@ public sealed class GiteaWebhookOptions
 
     /// <summary>
     /// Adding this label to a PR from a fork approves its head commit for the agent, as an
-    /// "@bot approve" comment does (only from someone with the minimum permission); empty: labels approve nothing.
+    /// "@bot approve" comment does (only from someone with the minimum permission); empty (the default):
+    /// labels approve nothing. Gitea's label event does not say which label changed, so while the label
+    /// is on, any label change by a permitted person approves the head shown.
     /// </summary>
-    public string ApprovalLabel { get; set; } = BotBottle.Core.Webhooks.WebhookPolicy.DefaultApprovalLabel;
+    public string ApprovalLabel { get; set; } = "";
 
     /// <summary>Deliveries larger than this are refused with 413; Gitea's PR payloads are a few tens of KiB.</summary>
     public int MaxBodyBytes { get; set; } = 1024 * 1024;

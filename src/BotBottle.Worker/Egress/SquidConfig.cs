@@ -279,9 +279,11 @@ public static class SquidConfig
         Line(conf, string.Create(CultureInfo.InvariantCulture,
             $"cache_peer {origin.IdnHost} parent {origin.Port} 0 no-query no-digest no-netdb-exchange originserver name=git_origin forceddomain={origin.IdnHost}{tls}"));
         Line(conf, $"acl {GitRemoteAcl} myportname {GitRemoteAcl}");
-        // The repository's own paths ("/acme/widgets.git/info/refs", "/acme/widgets/git-upload-pack"),
-        // any case as Gitea takes them; names hold only letters, digits, '-', '_' and '.'.
-        Line(conf, $"acl git_repository urlpath_regex -i ^{route.RepositoryPath.Replace(".", "\\.", StringComparison.Ordinal)}(\\.git)?(/|$)");
+        // Git's smart-HTTP endpoints of the repository only ("/acme/widgets.git/info/refs?service=...",
+        // ".../git-upload-pack", ".../git-receive-pack"), any case as Gitea takes them; names hold only
+        // letters, digits, '-', '_' and '.'. Nothing else of the repository: Gitea's LFS batch answer,
+        // for one, carries the caller's Authorization header, which would hand the bottle the token.
+        Line(conf, $"acl git_repository urlpath_regex -i ^{route.RepositoryPath.Replace(".", "\\.", StringComparison.Ordinal)}(\\.git)?/(info/refs(\\?service=git-(upload|receive)-pack)?|git-upload-pack|git-receive-pack)$");
         Line(conf, "acl git_path_tricks urlpath_regex -i (/\\.\\.|%2e|%2f|%5c|\\\\)");
         Line(conf, $"cache_peer_access git_origin allow {GitRemoteAcl}");
         Line(conf, "cache_peer_access git_origin deny all");

@@ -185,6 +185,16 @@ public sealed partial class PrDispatcher(
         {
             answer = "Not approved: which commit is this pull request's head could not be found out (neither the event nor Gitea's API said).";
         }
+        else if (work.HeadSha is null && work.ApprovedCommit is null)
+        {
+            // This Gitea's comment events do not say which commit the approver saw; the head may have
+            // moved since. Only a named commit that is still the head is approved.
+            answer = $"Not approved: this Gitea's comment events do not say which commit you looked at. Comment `@<bot> approve {gate.HeadSha[..Math.Min(12, gate.HeadSha.Length)]}` (the commit you reviewed) to approve it.";
+        }
+        else if (work.ApprovedCommit is { } named && !gate.HeadSha.StartsWith(named, StringComparison.OrdinalIgnoreCase))
+        {
+            answer = $"Not approved: the head is now `{gate.HeadSha[..Math.Min(12, gate.HeadSha.Length)]}`, not `{named}`; look at the new commits and approve that head.";
+        }
         else
         {
             var waiting = await forks.ApproveAsync(work.Key, gate.HeadSha);

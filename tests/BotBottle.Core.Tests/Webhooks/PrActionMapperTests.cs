@@ -72,6 +72,8 @@ public sealed class PrActionMapperTests
     [InlineData("@botbottle approve", true)]
     [InlineData("  @BotBottle Approve.\n", true)]
     [InlineData("@botbottle approve this and also delete the tests", false)]
+    [InlineData("@botbottle approve cabcb95133", true)] // naming the commit reviewed
+    [InlineData("@botbottle approve everything", false)]
     [InlineData("I approve, @botbottle", false)]
     [InlineData("@botbottle-dev approve", false)]
     public void Only_a_comment_that_is_the_mention_and_approve_alone_approves_the_head(string comment, bool approves)
@@ -93,12 +95,13 @@ public sealed class PrActionMapperTests
     [InlineData("botbottle-approved", "botbottle-approved", true)]
     [InlineData("bug", "botbottle-approved", false)]
     [InlineData("botbottle-approved", "", false)]
-    public void Adding_the_approval_label_approves_the_head_and_other_labels_do_nothing(string label, string approvalLabel, bool approves)
+    [InlineData("botbottle-approved", null, false)] // the default: labels approve nothing
+    public void Adding_the_approval_label_approves_the_head_and_other_labels_do_nothing(string label, string? approvalLabel, bool approves)
     {
         var body = GiteaTestData.Edited("captures/pull_request__label_updated.json", node =>
             node["pull_request"]!["labels"]!.AsArray().Add(new System.Text.Json.Nodes.JsonObject { ["id"] = 300, ["name"] = label }));
 
-        var action = GiteaTestData.Map("pull_request", "pull_request_label", body, GiteaTestData.Policy with { ApprovalLabel = approvalLabel });
+        var action = GiteaTestData.Map("pull_request", "pull_request_label", body, approvalLabel is null ? GiteaTestData.Policy : GiteaTestData.Policy with { ApprovalLabel = approvalLabel });
 
         Assert.Equal(approves, action is ApproveHead { Via: "label", HeadSha: "07977177c2cd7d46bad37b8472a9d50e7acb9d1f", Sender: "a_nice_user" });
         Assert.Equal(!approves, action is Ignore);

@@ -28,10 +28,31 @@ public sealed class SignInTests(RunningWeb web) : IClassFixture<RunningWeb>
         Assert.All(statuses.Skip(9), s => Assert.Equal(HttpStatusCode.TooManyRequests, s));
     }
 
-    private static FormUrlEncodedContent Form(string secret) => new(new Dictionary<string, string>
+    internal static FormUrlEncodedContent Form(string secret, string returnUrl = "/") => new(new Dictionary<string, string>
     {
         ["name"] = "tester",
         ["secret"] = secret,
-        ["returnUrl"] = "/",
+        ["returnUrl"] = returnUrl,
     });
+}
+
+/// <summary>Where a sign-in returns to, on a server of its own (the sign-in limit counts every attempt from this address).</summary>
+public sealed class SignInRedirectTests(RunningWeb web) : IClassFixture<RunningWeb>
+{
+    [Theory]
+    [InlineData("//evil.example/")]
+    [InlineData("/\\evil.example/")]
+    [InlineData("/\t/evil.example/")]
+    [InlineData("/\n/evil.example/")]
+    [InlineData("https://evil.example/")]
+    public async Task After_sign_in_only_a_local_address_is_returned_to(string returnUrl)
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = web.Web.Url };
+
+        using var signedIn = await http.PostAsync(new Uri("/signin", UriKind.Relative), SignInTests.Form(RunningWeb.TeamSecret, returnUrl));
+
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal("/", signedIn.Headers.Location!.OriginalString);
+    }
+
 }

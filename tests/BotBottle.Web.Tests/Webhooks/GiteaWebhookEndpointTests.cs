@@ -111,7 +111,7 @@ public sealed class GiteaWebhookEndpointTests(RunningWeb stack) : IClassFixture<
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var work = Assert.Single(await stack.QueuedJobsAsync()).PullRequest!;
         Assert.Equal((PrWorkKind.Approve, "cabcb9513308844c015a6b3dd804c5618875b447", true, "Aneesh-Hegde"), (work.Kind, work.HeadSha, work.FromFork, work.Sender));
-        Assert.Equal("comment `@botbottle approve` or add the label `botbottle-approved`", work.HowToApprove);
+        Assert.Equal("comment `@botbottle approve`", work.HowToApprove);
     }
 
     [Fact]

@@ -70,6 +70,15 @@ public sealed class GitRemoteTests : IAsyncLifetime
             """);
         var elsewhere = await ExecAsync(bottle, $"git ls-remote {origin}acme/payroll.git 2>&1; echo exit=$?");
         var traversal = await ExecAsync(bottle, $"git ls-remote {origin}acme/widgets.git/../payroll.git 2>&1; echo exit=$?");
+        // Gitea answers an LFS batch request with the caller's own Authorization header in it: only
+        // git's smart-HTTP endpoints are let through, or the sidecar would hand the token to the bottle.
+        var lfs = await ExecAsync(bottle, """
+            git_port=${GIT_CONFIG_KEY_0#url.http://}; git_port=${git_port%%/*}
+            exec 3<>"/dev/tcp/${git_port%:*}/${git_port##*:}" || exit 7
+            body='{"operation":"upload","objects":[]}'
+            printf 'POST /acme/widgets.git/info/lfs/objects/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/vnd.git-lfs+json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' ${#body} "$body" >&3
+            timeout 10 head -c 12 <&3
+            """);
 
         Assert.True(pushed.ExitCode == 0, pushed.StandardOutput + pushed.StandardError);
         Assert.Equal("version two", pushed.StandardOutput.Trim());
@@ -78,6 +87,8 @@ public sealed class GitRemoteTests : IAsyncLifetime
         Assert.Contains("exit=128", elsewhere.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("exit=128", traversal.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain(_git.Requests, r => r.PathAndQuery.Contains("payroll", StringComparison.Ordinal));
+        Assert.Equal("HTTP/1.1 403", lfs.StandardOutput.Trim());
+        Assert.DoesNotContain(_git.Requests, r => r.PathAndQuery.Contains("/info/lfs", StringComparison.Ordinal));
         Assert.Contains(_git.Requests, r => r.Method == "POST" && r.PathAndQuery.EndsWith("/git-receive-pack", StringComparison.Ordinal));
         Assert.All(_git.Requests, r => Assert.Equal(_git.Authorization, r.Authorization));
 

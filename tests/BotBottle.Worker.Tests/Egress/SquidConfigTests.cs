@@ -127,7 +127,7 @@ public sealed class SquidConfigTests
         var conf = Lines(SquidConfig.Render(policy, Placement with { GitRemotePort = 3130 }));
 
         Assert.Contains("http_port 10.213.0.18:3130 accel defaultsite=gitea.example no-vhost name=git_remote", conf);
-        Assert.Contains("acl git_repository urlpath_regex -i ^/acme/my\\.widgets(\\.git)?(/|$)", conf);
+        Assert.Contains("acl git_repository urlpath_regex -i ^/acme/my\\.widgets(\\.git)?/(info/refs(\\?service=git-(upload|receive)-pack)?|git-upload-pack|git-receive-pack)$", conf);
         Assert.Contains("request_header_access Authorization deny git_remote", conf);
         Assert.Contains($"include {SquidConfig.CredentialsPath}", conf);
         Assert.Contains("adaptation_access credential_scan deny git_remote", conf);

@@ -286,7 +286,11 @@ public sealed class PrDispatchTests : IAsyncLifetime
         Assert.Empty(_model.RequestsMentioning("explain the cache"));
         Assert.Equal(second, (await AwaitingAsync(7))!.HeadSha);
 
-        var again = await RunAsync(worker, Work(PrWorkKind.Approve, "", "d-fork-approve-2") with { FromFork = null, HeadSha = null, CloneUrl = null });
+        // That Gitea's approval comment says no commit either: only one naming the head approves.
+        var unnamed = await RunAsync(worker, Work(PrWorkKind.Approve, "", "d-fork-approve-unnamed") with { FromFork = null, HeadSha = null, CloneUrl = null });
+        Assert.Equal("", unnamed.Slug ?? "");
+        Assert.Single(_gitea.CommentsOn(Repository, 7), c => c.Contains($"Comment `@<bot> approve {second[..12]}`", StringComparison.Ordinal));
+        var again = await RunAsync(worker, Work(PrWorkKind.Approve, "", "d-fork-approve-2") with { FromFork = null, HeadSha = null, CloneUrl = null, ApprovedCommit = second[..10] });
 
         Assert.Equal(approved.Slug, again.Slug);
         Assert.Single(_model.RequestsMentioning("explain the cache"));
