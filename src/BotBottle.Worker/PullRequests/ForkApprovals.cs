@@ -47,15 +47,21 @@ public sealed class ForkApprovals(IConnectionMultiplexer redis, GiteaPullRequest
         return new ForkGate(true, sha.Length > 0 && approved == sha, sha, headRepository, cloneUrl);
     }
 
-    /// <summary>Records <paramref name="sha"/> as the PR's approved head; returns the work that was waiting for approval, if any.</summary>
+    /// <summary>
+    /// Records <paramref name="sha"/> as the PR's approved head; returns the work that was waiting for
+    /// approval, if any. The work stays on record until it has run (<see cref="RanAsync"/>): an attempt
+    /// that dies before then leaves it for the next.
+    /// </summary>
     public async Task<PrAwaitingApproval?> ApproveAsync(string prKey, string sha)
     {
         var db = redis.GetDatabase();
         await db.StringSetAsync(PrRedisNames.Approved(prKey), sha, Retention);
         var waiting = await db.HashGetAsync(PrRedisNames.AwaitingApproval, prKey);
-        await db.HashDeleteAsync(PrRedisNames.AwaitingApproval, prKey);
         return waiting.HasValue ? BotBottleJson.Deserialize<PrAwaitingApproval>(waiting!) : null;
     }
+
+    /// <summary>The PR's agent ran on an approved head: nothing waits any more.</summary>
+    public Task RanAsync(string prKey) => redis.GetDatabase().HashDeleteAsync(PrRedisNames.AwaitingApproval, prKey);
 
     /// <summary>
     /// Keeps <paramref name="work"/> until its head is approved. A PR that has not started keeps its

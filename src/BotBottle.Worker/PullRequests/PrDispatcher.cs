@@ -125,6 +125,12 @@ public sealed partial class PrDispatcher(
 
         // The registry change and the done marker land together, and only while this turn holds the PR.
         await registry.RecordAsync(turn, change, written, work.DeliveryId, new PrDone(jobId, outcome.Slug, outcome.Harness, turn.Fence));
+        if (work.Kind != PrWorkKind.CleanUp)
+        {
+            // Whatever waited for an approval of this head has run now (or been superseded by this event).
+            await forks.RanAsync(work.Key);
+        }
+
         await CommentAsync(work, turn, acceptedAt, outcome, cancellationToken);
         return outcome;
     }
@@ -250,7 +256,8 @@ public sealed partial class PrDispatcher(
         var seeded = $"You are continuing work on {work.Repository}#{work.Number}. Summary of the work so far:\n\n{summary.Harness?.ResultText}\n\n---\n\n{work.Prompt}";
         var fresh = await runner.ContinueAsync(session.Slug, sessionId: null, seeded, jobId, head: null, cancellationToken);
         LogRotated(logger, work.Key, session.SessionId, fresh.Harness?.SessionId);
-        return Recorded(work, fresh, session, rotated: true);
+        // The turn cost both runs: the summary's usage counts towards the PR's totals and budget too.
+        return Recorded(work, fresh with { Harness = WithUsageOf(fresh.Harness, summary.Harness) }, session, rotated: true);
     }
 
     private async Task<(RunOutcome, RegistryChange, PrSession?)> CleanUpAsync(PrWork work, PrSession? session, string jobId, CancellationToken cancellationToken)
@@ -352,6 +359,23 @@ public sealed partial class PrDispatcher(
         }
 
         return "\n\n---\n" + string.Join(" · ", parts);
+    }
+
+    private static HarnessResult? WithUsageOf(HarnessResult? result, HarnessResult? earlier)
+    {
+        if (result is null || earlier is null)
+        {
+            return result;
+        }
+
+        var (a, b) = (result.Usage, earlier.Usage);
+        return result with
+        {
+            CostUsd = result.CostUsd is null && earlier.CostUsd is null ? null : (result.CostUsd ?? 0) + (earlier.CostUsd ?? 0),
+            Usage = a is null || b is null ? a ?? b : new HarnessUsage(
+                a.InputTokens + b.InputTokens, a.OutputTokens + b.OutputTokens,
+                a.CacheReadInputTokens + b.CacheReadInputTokens, a.CacheCreationInputTokens + b.CacheCreationInputTokens),
+        };
     }
 
     /// <summary>The PR head to check out, when the event names both the commit and where to fetch it.</summary>
