@@ -26,4 +26,16 @@ public sealed record HarnessResult(
 }
 
 /// <summary>Token counts as the harness reported them; absent counts are zero.</summary>
-public sealed record HarnessUsage(long InputTokens, long OutputTokens, long CacheReadInputTokens = 0, long CacheCreationInputTokens = 0);
+public sealed record HarnessUsage(long InputTokens, long OutputTokens, long CacheReadInputTokens = 0, long CacheCreationInputTokens = 0)
+{
+    /// <summary>All tokens: input, output and cache.</summary>
+    public long Total => InputTokens + OutputTokens + CacheReadInputTokens + CacheCreationInputTokens;
+
+    /// <summary>Both runs' counts together.</summary>
+    public HarnessUsage Plus(HarnessUsage other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return new(InputTokens + other.InputTokens, OutputTokens + other.OutputTokens,
+            CacheReadInputTokens + other.CacheReadInputTokens, CacheCreationInputTokens + other.CacheCreationInputTokens);
+    }
+}

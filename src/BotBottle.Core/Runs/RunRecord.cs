@@ -77,7 +77,7 @@ public sealed record RunRecord
     public TimeSpan Duration => FinishedAt - StartedAt;
 
     /// <summary>All tokens of the run: input, output and cache.</summary>
-    public long Tokens => Usage is { } u ? u.InputTokens + u.OutputTokens + u.CacheReadInputTokens + u.CacheCreationInputTokens : 0;
+    public long Tokens => Usage?.Total ?? 0;
 
     /// <summary>The first line of the answer or the error, at most <paramref name="max"/> characters: what a table row shows.</summary>
     public string Headline(int max = 160)

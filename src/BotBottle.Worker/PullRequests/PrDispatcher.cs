@@ -344,14 +344,13 @@ public sealed partial class PrDispatcher(
     {
         var turn = (await registry.GetAsync(work.Key))?.Turns;
         var earlier = await history.OfPullRequestAsync(work.Key);
-        var tokens = result.Usage is { } u ? u.InputTokens + u.OutputTokens + u.CacheReadInputTokens + u.CacheCreationInputTokens : 0;
         var parts = new List<string>();
         if (turn is { } number)
         {
             parts.Add($"turn {number}");
         }
 
-        parts.Add(Core.Runs.UsageReport.Tokens(tokens));
+        parts.Add(Core.Runs.UsageReport.Tokens(result.Usage?.Total ?? 0));
         if (result.CostUsd is { } cost)
         {
             parts.Add($"{Core.Runs.UsageReport.Cost(cost)} this turn");
@@ -372,9 +371,7 @@ public sealed partial class PrDispatcher(
         return result with
         {
             CostUsd = result.CostUsd is null && earlier.CostUsd is null ? null : (result.CostUsd ?? 0) + (earlier.CostUsd ?? 0),
-            Usage = a is null || b is null ? a ?? b : new HarnessUsage(
-                a.InputTokens + b.InputTokens, a.OutputTokens + b.OutputTokens,
-                a.CacheReadInputTokens + b.CacheReadInputTokens, a.CacheCreationInputTokens + b.CacheCreationInputTokens),
+            Usage = a is null || b is null ? a ?? b : a.Plus(b),
         };
     }
 

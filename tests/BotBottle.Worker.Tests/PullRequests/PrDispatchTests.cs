@@ -202,8 +202,7 @@ public sealed class PrDispatchTests : IAsyncLifetime
         Assert.All(runs, r => Assert.Equal((RunState.Succeeded, "pull-request", "claude", first.Slug), (r.Outcome, r.Kind, r.Agent, r.Slug)));
         Assert.Equal([first.Harness!.CostUsd, second.Harness!.CostUsd], runs.Select(r => r.CostUsd));
         Assert.True(first.Harness.CostUsd > 0, "the CLI reported no cost");
-        var tokens = second.Harness.Usage!.InputTokens + second.Harness.Usage.OutputTokens + second.Harness.Usage.CacheReadInputTokens + second.Harness.Usage.CacheCreationInputTokens;
-        var footer = $"turn 2 · {UsageReport.Tokens(tokens)} · {UsageReport.Cost(second.Harness.CostUsd!.Value)} this turn · {UsageReport.Cost(first.Harness.CostUsd!.Value + second.Harness.CostUsd.Value)} this PR";
+        var footer = $"turn 2 · {UsageReport.Tokens(second.Harness.Usage!.Total)} · {UsageReport.Cost(second.Harness.CostUsd!.Value)} this turn · {UsageReport.Cost(first.Harness.CostUsd!.Value + second.Harness.CostUsd.Value)} this PR";
         Assert.Single(_gitea.CommentsOn(Repository, 7), c => c.Contains(GiteaCommentClient.Marker("d-usage-2"), StringComparison.Ordinal) && c.Contains(footer, StringComparison.Ordinal));
     }
 
