@@ -15,7 +15,7 @@ public sealed class GitRemoteBroker(IOptions<GiteaOptions> options)
     {
         ArgumentNullException.ThrowIfNull(bottle);
         var gitea = options.Value;
-        if (gitea.BaseUrl is not { } host || gitea.Token.Length == 0 || GitRemote.RouteFor(bottle.RepositoryUrl, host) is not { } route)
+        if (!gitea.IsConfigured || GitRemote.RouteFor(bottle.RepositoryUrl, gitea.BaseUrl!) is not { } route)
         {
             return bottle;
         }

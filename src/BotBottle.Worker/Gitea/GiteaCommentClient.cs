@@ -14,7 +14,7 @@ public sealed partial class GiteaCommentClient(HttpClient http, IOptions<GiteaOp
 {
     public static string Marker(string deliveryId) => $"<!-- botbottle:delivery:{deliveryId} -->";
 
-    public bool IsConfigured => options.Value.BaseUrl is not null && options.Value.Token.Length > 0;
+    public bool IsConfigured => options.Value.IsConfigured;
 
     /// <summary>Comments asked for per page when searching for a marker.</summary>
     public const int PageSize = 50;

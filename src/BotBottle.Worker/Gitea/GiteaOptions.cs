@@ -10,6 +10,9 @@ public sealed class GiteaOptions
     /// <summary>An access token with write:issue; from a secret parameter, never logged.</summary>
     public string Token { get; set; } = "";
 
+    /// <summary>Whether there is a Gitea API to call: an address and a token.</summary>
+    public bool IsConfigured => BaseUrl is not null && Token.Length > 0;
+
     /// <summary>The login the token belongs to (the bot's Gitea user): with the token, the Basic credentials git sends through a PR bottle's sidecar.</summary>
     public string Login { get; set; } = "botbottle";
 

@@ -26,7 +26,7 @@ public sealed class GiteaPermissions(HttpClient http, IOptions<GiteaOptions> opt
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(5);
 
-    public bool IsConfigured => options.Value.BaseUrl is not null && options.Value.Token.Length > 0;
+    public bool IsConfigured => options.Value.IsConfigured;
 
     public async Task<RepositoryAccess> OfAsync(string repository, string user, CancellationToken cancellationToken)
     {

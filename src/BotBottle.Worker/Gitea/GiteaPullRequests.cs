@@ -20,7 +20,7 @@ public sealed record PullRequestHead(string Sha, string? HeadRepository, string?
 /// </summary>
 public sealed class GiteaPullRequests(HttpClient http, IOptions<GiteaOptions> options)
 {
-    public bool IsConfigured => options.Value.BaseUrl is not null && options.Value.Token.Length > 0;
+    public bool IsConfigured => options.Value.IsConfigured;
 
     /// <summary>The head of <paramref name="repository"/>#<paramref name="number"/>; null when Gitea does not know the PR.</summary>
     public async Task<PullRequestHead?> HeadOfAsync(string repository, int number, CancellationToken cancellationToken)
