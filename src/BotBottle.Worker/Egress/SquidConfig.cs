@@ -242,53 +242,47 @@ public static class SquidConfig
     }
 
     /// <summary>
-    /// The harness API port: Squid as a reverse proxy to the harness's API, the only origin it
-    /// forwards to, dropping every credential header the bottle sent and adding the real one from
-    /// <see cref="CredentialsPath"/>.
+    /// The harness API port: Squid as a reverse proxy to the harness's API, adding the real
+    /// credential from <see cref="CredentialsPath"/>.
     /// </summary>
-    private static void HarnessApiRoute(StringBuilder conf, HarnessApiRoute route, SidecarPlacement placement)
-    {
-        var origin = route.Origin;
-        Line(conf, string.Create(CultureInfo.InvariantCulture,
-            $"http_port {placement.ProxyAddress}:{placement.HarnessApiPort} accel defaultsite={origin.IdnHost} no-vhost name={HarnessApiAcl}"));
-        var tls = origin.Scheme == Uri.UriSchemeHttps
-            ? " tls" + (placement.UpstreamCa ? $" tls-cafile={UpstreamCaPath}" : "")
-            : "";
-        Line(conf, string.Create(CultureInfo.InvariantCulture,
-            $"cache_peer {origin.IdnHost} parent {origin.Port} 0 no-query no-digest no-netdb-exchange originserver name=harness_origin forceddomain={origin.IdnHost}{tls}"));
-        Line(conf, $"acl {HarnessApiAcl} myportname {HarnessApiAcl}");
-        Line(conf, $"cache_peer_access harness_origin allow {HarnessApiAcl}");
-        Line(conf, "cache_peer_access harness_origin deny all");
-        Line(conf, $"never_direct allow {HarnessApiAcl}");
-        DropCredentialHeaders(conf, HarnessApiAcl);
-    }
+    private static void HarnessApiRoute(StringBuilder conf, HarnessApiRoute route, SidecarPlacement placement) =>
+        ReverseProxyPort(conf, HarnessApiAcl, placement.HarnessApiPort, "harness_origin", route.Origin, placement);
 
     /// <summary>
-    /// The Git port: Squid as a reverse proxy to the Git host of the PR's repository, the only
-    /// origin it forwards to and that repository the only path, dropping every credential header the
-    /// bottle sent and adding the Git host's token from <see cref="CredentialsPath"/>.
+    /// The Git port: Squid as a reverse proxy to the Git host of the PR's repository, that repository
+    /// the only path, adding the Git host's token from <see cref="CredentialsPath"/>.
     /// </summary>
     private static void GitRemoteRoute(StringBuilder conf, GitRemoteRoute route, SidecarPlacement placement)
     {
-        var origin = route.Origin;
-        Line(conf, string.Create(CultureInfo.InvariantCulture,
-            $"http_port {placement.ProxyAddress}:{placement.GitRemotePort} accel defaultsite={origin.IdnHost} no-vhost name={GitRemoteAcl}"));
-        var tls = origin.Scheme == Uri.UriSchemeHttps
-            ? " tls" + (placement.UpstreamCa ? $" tls-cafile={UpstreamCaPath}" : "")
-            : "";
-        Line(conf, string.Create(CultureInfo.InvariantCulture,
-            $"cache_peer {origin.IdnHost} parent {origin.Port} 0 no-query no-digest no-netdb-exchange originserver name=git_origin forceddomain={origin.IdnHost}{tls}"));
-        Line(conf, $"acl {GitRemoteAcl} myportname {GitRemoteAcl}");
+        ReverseProxyPort(conf, GitRemoteAcl, placement.GitRemotePort, "git_origin", route.Origin, placement);
         // Git's smart-HTTP endpoints of the repository only ("/acme/widgets.git/info/refs?service=...",
         // ".../git-upload-pack", ".../git-receive-pack"), any case as Gitea takes them; names hold only
         // letters, digits, '-', '_' and '.'. Nothing else of the repository: Gitea's LFS batch answer,
         // for one, carries the caller's Authorization header, which would hand the bottle the token.
         Line(conf, $"acl git_repository urlpath_regex -i ^{route.RepositoryPath.Replace(".", "\\.", StringComparison.Ordinal)}(\\.git)?/(info/refs(\\?service=git-(upload|receive)-pack)?|git-upload-pack|git-receive-pack)$");
         Line(conf, "acl git_path_tricks urlpath_regex -i (/\\.\\.|%2e|%2f|%5c|\\\\)");
-        Line(conf, $"cache_peer_access git_origin allow {GitRemoteAcl}");
-        Line(conf, "cache_peer_access git_origin deny all");
-        Line(conf, $"never_direct allow {GitRemoteAcl}");
-        DropCredentialHeaders(conf, GitRemoteAcl);
+    }
+
+    /// <summary>
+    /// A sidecar port (named <paramref name="acl"/>, as is the ACL matching requests that came in on
+    /// it) where Squid is a reverse proxy to <paramref name="origin"/> alone, over TLS for https
+    /// (verified against the system's CAs and the upstream CA file), dropping every credential header
+    /// the bottle sent; the real one is added by <see cref="CredentialsPath"/>.
+    /// </summary>
+    private static void ReverseProxyPort(StringBuilder conf, string acl, int port, string peer, Uri origin, SidecarPlacement placement)
+    {
+        Line(conf, string.Create(CultureInfo.InvariantCulture,
+            $"http_port {placement.ProxyAddress}:{port} accel defaultsite={origin.IdnHost} no-vhost name={acl}"));
+        var tls = origin.Scheme == Uri.UriSchemeHttps
+            ? " tls" + (placement.UpstreamCa ? $" tls-cafile={UpstreamCaPath}" : "")
+            : "";
+        Line(conf, string.Create(CultureInfo.InvariantCulture,
+            $"cache_peer {origin.IdnHost} parent {origin.Port} 0 no-query no-digest no-netdb-exchange originserver name={peer} forceddomain={origin.IdnHost}{tls}"));
+        Line(conf, $"acl {acl} myportname {acl}");
+        Line(conf, $"cache_peer_access {peer} allow {acl}");
+        Line(conf, $"cache_peer_access {peer} deny all");
+        Line(conf, $"never_direct allow {acl}");
+        DropCredentialHeaders(conf, acl);
     }
 
     private static void DropCredentialHeaders(StringBuilder conf, string acl)
