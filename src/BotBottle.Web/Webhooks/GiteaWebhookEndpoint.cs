@@ -114,60 +114,43 @@ public static partial class GiteaWebhookEndpoint
 
     private static PrWork? ToWork(PrAction action, string deliveryId) => action switch
     {
-        StartAgent start => new PrWork
+        StartAgent start => Work(PrWorkKind.Start, start.Pr, start, deliveryId) with
         {
-            Kind = PrWorkKind.Start,
-            Repository = start.Pr.Repository,
-            Number = start.Pr.Number,
-            DeliveryId = deliveryId,
-            EventKey = start.EventKey,
             Agent = start.AgentName,
             Prompt = start.Task,
             CloneUrl = start.CloneUrl,
             HeadRef = start.HeadRef,
             HeadSha = start.HeadSha,
-            Sender = start.Sender,
-            FromFork = start.FromFork,
             NewCode = true,
         },
-        ResumeAgent resume => new PrWork
+        ResumeAgent resume => Work(PrWorkKind.Resume, resume.Pr, resume, deliveryId) with
         {
-            Kind = PrWorkKind.Resume,
-            Repository = resume.Pr.Repository,
-            Number = resume.Pr.Number,
-            DeliveryId = deliveryId,
-            EventKey = resume.EventKey,
             Prompt = resume.Prompt,
             CloneUrl = resume.CloneUrl,
             HeadSha = resume.HeadSha,
-            Sender = resume.Sender,
-            FromFork = resume.FromFork,
             NewCode = resume.NewCode,
         },
-        ApproveHead approve => new PrWork
+        ApproveHead approve => Work(PrWorkKind.Approve, approve.Pr, approve, deliveryId) with
         {
-            Kind = PrWorkKind.Approve,
-            Repository = approve.Pr.Repository,
-            Number = approve.Pr.Number,
-            DeliveryId = deliveryId,
-            EventKey = approve.EventKey,
             Prompt = $"approved by @{approve.Sender} with a {approve.Via}",
             ApprovedCommit = approve.ShaPrefix,
             CloneUrl = approve.CloneUrl,
             HeadSha = approve.HeadSha,
-            Sender = approve.Sender,
-            FromFork = approve.FromFork,
         },
-        CleanUp cleanUp => new PrWork
-        {
-            Kind = PrWorkKind.CleanUp,
-            Repository = cleanUp.Pr.Repository,
-            Number = cleanUp.Pr.Number,
-            DeliveryId = deliveryId,
-            EventKey = cleanUp.EventKey,
-            Sender = cleanUp.Sender,
-        },
+        CleanUp cleanUp => Work(PrWorkKind.CleanUp, cleanUp.Pr, cleanUp, deliveryId) with { FromFork = null },
         _ => null,
+    };
+
+    /// <summary>What every kind of work carries: the PR, the delivery, the event, who caused it and whether the head is a fork's.</summary>
+    private static PrWork Work(PrWorkKind kind, PrKey pr, PrAction action, string deliveryId) => new()
+    {
+        Kind = kind,
+        Repository = pr.Repository,
+        Number = pr.Number,
+        DeliveryId = deliveryId,
+        EventKey = action.EventKey,
+        Sender = action.Sender,
+        FromFork = action.FromFork,
     };
 
     /// <summary>An unauthenticated header, made safe to log: printable ASCII only, at most 64 characters.</summary>
