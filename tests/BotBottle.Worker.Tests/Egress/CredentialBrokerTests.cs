@@ -80,7 +80,7 @@ public sealed class CredentialBrokerTests : IAsyncLifetime
         var inspect = await _bottles.Docker.Containers.InspectContainerAsync(DockerNames.Container(bottle.Slug));
         Assert.DoesNotContain(inspect.Config.Env, e => e.Contains(Marker, StringComparison.Ordinal));
         Assert.Contains($"ANTHROPIC_API_KEY={CredentialBroker.Placeholder}", inspect.Config.Env);
-        var search = await ExecAsync(bottle, $"cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n' | grep -c -- {Marker}; grep -rls -D skip -- {Marker} /home /tmp /var/tmp /run /etc; true");
+        var search = await _bottles.BashAsync(bottle, $"cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n' | grep -c -- {Marker}; grep -rls -D skip -- {Marker} /home /tmp /var/tmp /run /etc; true");
         Assert.Equal("0", search.StandardOutput.Trim());
 
         // Not in the sidecar's configuration either: only in a file no one but Squid's user (and root, validating) reads.
@@ -103,8 +103,8 @@ public sealed class CredentialBrokerTests : IAsyncLifetime
         // Nor in the state directory, the sidecar's log, or the bottle's.
         Assert.DoesNotContain(Directory.EnumerateFiles(bottle.StateDirectory, "*", SearchOption.AllDirectories),
             file => File.ReadAllText(file).Contains(Marker, StringComparison.Ordinal));
-        Assert.DoesNotContain(Marker, await LogsAsync(sidecar), StringComparison.Ordinal);
-        Assert.DoesNotContain(Marker, await LogsAsync(DockerNames.Container(bottle.Slug)), StringComparison.Ordinal);
+        Assert.DoesNotContain(Marker, await _bottles.LogsAsync(sidecar), StringComparison.Ordinal);
+        Assert.DoesNotContain(Marker, await _bottles.LogsAsync(DockerNames.Container(bottle.Slug)), StringComparison.Ordinal);
     }
 
     /// <summary>A GET to the harness's API base URL from inside the bottle, carrying credentials of the bottle's own.</summary>
@@ -120,8 +120,6 @@ public sealed class CredentialBrokerTests : IAsyncLifetime
         Assert.StartsWith("HTTP/1.1 404", response.StandardOutput, StringComparison.Ordinal);
     }
 
-    private Task<ExecOutcome> ExecAsync(PreparedBottle bottle, string script) =>
-        _bottles.Backend.ExecAsync(bottle.Slug, ["bash", "-c", script], null, default);
 
     private async Task<string> DockerExecAsync(string container, params string[] command)
     {
@@ -137,11 +135,4 @@ public sealed class CredentialBrokerTests : IAsyncLifetime
         return stdout + stderr;
     }
 
-    private async Task<string> LogsAsync(string container)
-    {
-        using var stream = await _bottles.Docker.Containers.GetContainerLogsAsync(
-            container, tty: false, new ContainerLogsParameters { ShowStderr = true, ShowStdout = true });
-        var (stdout, stderr) = await stream.ReadOutputToEndAsync(default);
-        return stdout + stderr;
-    }
 }

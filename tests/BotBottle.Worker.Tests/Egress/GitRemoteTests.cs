@@ -58,7 +58,7 @@ public sealed class GitRemoteTests : IAsyncLifetime
         await _bottles.Backend.LaunchAsync(bottle, default);
 
         // The PR's clone URL, as git in the bottle (or the agent) would use it; nothing but the URL is configured.
-        var pushed = await ExecAsync(bottle, $"""
+        var pushed = await _bottles.BashAsync(bottle, $"""
             set -e
             cd /tmp
             git clone --quiet {origin}acme/widgets.git widgets
@@ -68,11 +68,11 @@ public sealed class GitRemoteTests : IAsyncLifetime
             git push --quiet origin HEAD:refs/heads/agent-change
             cat widget.txt
             """);
-        var elsewhere = await ExecAsync(bottle, $"git ls-remote {origin}acme/payroll.git 2>&1; echo exit=$?");
-        var traversal = await ExecAsync(bottle, $"git ls-remote {origin}acme/widgets.git/../payroll.git 2>&1; echo exit=$?");
+        var elsewhere = await _bottles.BashAsync(bottle, $"git ls-remote {origin}acme/payroll.git 2>&1; echo exit=$?");
+        var traversal = await _bottles.BashAsync(bottle, $"git ls-remote {origin}acme/widgets.git/../payroll.git 2>&1; echo exit=$?");
         // Gitea answers an LFS batch request with the caller's own Authorization header in it: only
         // git's smart-HTTP endpoints are let through, or the sidecar would hand the token to the bottle.
-        var lfs = await ExecAsync(bottle, """
+        var lfs = await _bottles.BashAsync(bottle, """
             git_port=${GIT_CONFIG_KEY_0#url.http://}; git_port=${git_port%%/*}
             exec 3<>"/dev/tcp/${git_port%:*}/${git_port##*:}" || exit 7
             body='{"operation":"upload","objects":[]}'
@@ -95,21 +95,12 @@ public sealed class GitRemoteTests : IAsyncLifetime
         // The token is in no variable, process, file or log of the bottle, nor in its state directory.
         var inspect = await _bottles.Docker.Containers.InspectContainerAsync(DockerNames.Container(bottle.Slug));
         Assert.DoesNotContain(inspect.Config.Env, e => e.Contains(Marker, StringComparison.Ordinal));
-        var search = await ExecAsync(bottle, $"cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n' | grep -c -- {Marker}; grep -rls -D skip -- {Marker} /home /tmp /var/tmp /run /etc; true");
+        var search = await _bottles.BashAsync(bottle, $"cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n' | grep -c -- {Marker}; grep -rls -D skip -- {Marker} /home /tmp /var/tmp /run /etc; true");
         Assert.Equal("0", search.StandardOutput.Trim());
         Assert.DoesNotContain(Directory.EnumerateFiles(bottle.StateDirectory, "*", SearchOption.AllDirectories),
             file => File.ReadAllText(file).Contains(Marker, StringComparison.Ordinal));
-        Assert.DoesNotContain(Marker, await LogsAsync(EgressSidecars.ContainerName(bottle.Slug)), StringComparison.Ordinal);
+        Assert.DoesNotContain(Marker, await _bottles.LogsAsync(EgressSidecars.ContainerName(bottle.Slug)), StringComparison.Ordinal);
     }
 
-    private Task<ExecOutcome> ExecAsync(PreparedBottle bottle, string script) =>
-        _bottles.Backend.ExecAsync(bottle.Slug, ["bash", "-c", script], null, default);
 
-    private async Task<string> LogsAsync(string container)
-    {
-        using var stream = await _bottles.Docker.Containers.GetContainerLogsAsync(
-            container, tty: false, new ContainerLogsParameters { ShowStderr = true, ShowStdout = true });
-        var (stdout, stderr) = await stream.ReadOutputToEndAsync(default);
-        return stdout + stderr;
-    }
 }

@@ -1,4 +1,5 @@
 using BotBottle.Testing;
+using BotBottle.Core.Backends;
 using BotBottle.Core.Manifest;
 using BotBottle.Core.State;
 using BotBottle.Worker.Bottles;
@@ -109,6 +110,22 @@ public sealed class BottleHarness : IAsyncDisposable
         var path = _root.Combine(name);
         Directory.CreateDirectory(path);
         return path;
+    }
+
+    /// <summary>Runs <paramref name="script"/> with bash in <paramref name="bottle"/>, as its agent user.</summary>
+    public Task<ExecOutcome> BashAsync(PreparedBottle bottle, string script)
+    {
+        ArgumentNullException.ThrowIfNull(bottle);
+        return Backend.ExecAsync(bottle.Slug, ["bash", "-c", script], null, default);
+    }
+
+    /// <summary>What <paramref name="container"/> wrote to its standard output and error.</summary>
+    public async Task<string> LogsAsync(string container)
+    {
+        using var stream = await Docker.Containers.GetContainerLogsAsync(
+            container, tty: false, new Docker.DotNet.Models.ContainerLogsParameters { ShowStderr = true, ShowStdout = true });
+        var (stdout, stderr) = await stream.ReadOutputToEndAsync(default);
+        return stdout + stderr;
     }
 
     public async ValueTask DisposeAsync()
