@@ -72,6 +72,24 @@ install_prerequisites
 start_docker_engine
 build_images
 
+# The failures, last: whoever reads only the end of the output (a CI page) sees which tests failed
+# and why, not the tail of whichever project happened to finish last.
+summarize_failures() {
+  local log=$1
+  grep -q -E '^\s+Failed [A-Za-z_]' "$log" || return 0
+  say "failed tests, with their messages (whole log: $log):"
+  awk '
+    /^[[:space:]]+Failed [A-Za-z_]/ { show = 1; lines = 0 }
+    /^[[:space:]]+Passed [A-Za-z_]|^[[:space:]]+Skipped [A-Za-z_]|^\[xUnit/ { show = 0 }
+    show && lines < 25 { print; lines++ }
+  ' "$log" >&2
+}
+
 say "running the tests"
 export BOTBOTTLE_CHROMIUM=${BOTBOTTLE_CHROMIUM:-/usr/bin/chromium}
-exec dotnet test BotBottle.sln --logger "console;verbosity=normal" --results-directory TestResults "$@"
+mkdir -p TestResults
+log=TestResults/test.log
+status=0
+dotnet test BotBottle.sln --logger "console;verbosity=normal" --results-directory TestResults "$@" 2>&1 | tee "$log" || status=$?
+summarize_failures "$log"
+exit "$status"
