@@ -1,6 +1,7 @@
 using BotBottle.Core.State;
 using BotBottle.Worker.Bottles;
 using BotBottle.Worker.Bottles.Docker;
+using BotBottle.Worker.Bottles.Gvisor;
 using BotBottle.Worker.Bottles.Workspace;
 using BotBottle.Worker.Egress;
 using Docker.DotNet;
@@ -19,7 +20,7 @@ public static class BenchBackend
         var authority = new EgressCertificateAuthority(egressOptions, bottleOptions);
         var sidecars = new EgressSidecars(docker, egressOptions, bottleOptions, authority, NullLogger<EgressSidecars>.Instance);
         var backend = new DockerBottleBackend(docker, new BottleStateStore(bottles.StateRoot), new WorkspaceProvisioner(NullLogger<WorkspaceProvisioner>.Instance),
-            sidecars, authority, egressOptions, bottleOptions, TimeProvider.System, NullLogger<DockerBottleBackend>.Instance);
+            sidecars, new GvisorRuntime(docker, bottleOptions), authority, egressOptions, bottleOptions, TimeProvider.System, NullLogger<DockerBottleBackend>.Instance);
         return (backend, sidecars);
     }
 }

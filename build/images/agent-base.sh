@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# botbottle/agent-base: a minimal Debian bookworm root filesystem (debootstrap minbase, plus git and
-# CA certificates) with a non-root `agent` user (uid 1000). Every agent image starts from it.
+# botbottle/agent-base: a minimal Debian bookworm root filesystem (debootstrap minbase, plus git,
+# CA certificates, and socat and iproute2 for the gVisor backend: socat relays the bottle's loopback
+# proxy ports to the Unix socket that leads to its egress sidecar) with a non-root `agent` user
+# (uid 1000). Every agent image starts from it. Rebuilt when its revision (what it includes) changes.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 image=${AGENT_BASE_IMAGE:-botbottle/agent-base:bookworm}
-if image_exists "$image"; then echo "image $image: present"; exit 0; fi
+revision=2
+if [ "$(image_label "$image" io.botbottle.revision)" = "$revision" ]; then echo "image $image: present"; exit 0; fi
 
 echo "image $image: debootstrap bookworm (about 30 s)"
 rootfs=$(mktemp -d)
 trap 'rm -rf "$rootfs"' EXIT
-debootstrap --variant=minbase --include=ca-certificates,git,procps bookworm "$rootfs" \
+debootstrap --variant=minbase --include=ca-certificates,git,procps,socat,iproute2 bookworm "$rootfs" \
   "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >/dev/null
 # Trim what an agent never reads, to keep the image small.
 rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* \
@@ -25,5 +28,6 @@ tar -C "$rootfs" -c . | docker import \
   -c 'ENV HOME=/home/agent' \
   -c 'USER agent' \
   -c 'WORKDIR /home/agent/workspace' \
+  -c "LABEL io.botbottle.revision=$revision" \
   - "$image" >/dev/null
 echo "image $image: built"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # botbottle/agent-claude: the agent base plus Node.js and the real Claude Code CLI, pinned.
-# Built offline from the host's node and an npm install, then `docker import`ed.
+# Built offline from the host's node and an npm install, then `docker import`ed; rebuilt when the
+# base it was built on changes.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -8,8 +9,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 claude_version=${CLAUDE_CODE_VERSION:-2.1.331}
 base=${AGENT_BASE_IMAGE:-botbottle/agent-base:bookworm}
 image=${AGENT_CLAUDE_IMAGE:-botbottle/agent-claude:$claude_version}
-if image_exists "$image"; then echo "image $image: present"; exit 0; fi
-image_exists "$base" || "$here/agent-base.sh"
+"$here/agent-base.sh" >/dev/null
+base_id=$(image_id "$base")
+if [ "$(image_label "$image" io.botbottle.base)" = "$base_id" ]; then echo "image $image: present"; exit 0; fi
 command -v node >/dev/null && command -v npm >/dev/null || { echo "node and npm are needed to build $image" >&2; exit 1; }
 
 echo "image $image: installing @anthropic-ai/claude-code@$claude_version"
@@ -33,6 +35,7 @@ tar -C "$work" -c . | docker import \
   -c 'ENV DISABLE_AUTOUPDATER=1' \
   -c 'USER agent' \
   -c 'WORKDIR /home/agent/workspace' \
+  -c "LABEL io.botbottle.base=$base_id" \
   - "$image" >/dev/null
 docker tag "$image" botbottle/agent-claude:latest
 echo "image $image: built"

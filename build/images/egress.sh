@@ -12,8 +12,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 . "$here/lib.sh"
 
-base=botbottle/egress-base:squid-5.7-r2
-image=${EGRESS_IMAGE:-botbottle/egress:squid-5.7-r4}
+base=botbottle/egress-base:squid-5.7-r3
+image=${EGRESS_IMAGE:-botbottle/egress:squid-5.7-r5}
 
 source_hash=$(cd "$repo" && find src/BotBottle.Egress.Scanner build/images/egress build/images/egress.sh -type f \
     -not -path '*/bin/*' -not -path '*/obj/*' | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
@@ -27,7 +27,7 @@ if ! image_exists "$base"; then
   echo "image $base: debootstrap bookworm with squid (about a minute)"
   rootfs="$work/rootfs"
   mkdir "$rootfs"
-  debootstrap --variant=minbase --include=squid-openssl,ca-certificates,iptables bookworm "$rootfs" \
+  debootstrap --variant=minbase --include=squid-openssl,ca-certificates,iptables,socat bookworm "$rootfs" \
     "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >/dev/null
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/* \
     "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/locale/*

@@ -4,6 +4,12 @@
 # image_exists NAME:TAG -> 0 when the engine already has it.
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
 
+# image_label NAME:TAG KEY -> the image's label KEY, empty when the image or the label is missing.
+image_label() { docker image inspect -f "{{index .Config.Labels \"$2\"}}" "$1" 2>/dev/null || true; }
+
+# image_id NAME:TAG -> the image's id, empty when it is missing.
+image_id() { docker image inspect -f '{{.Id}}' "$1" 2>/dev/null || true; }
+
 # copy_binary_with_libs ROOTFS BINARY: the binary and every library ldd lists, at the same paths.
 copy_binary_with_libs() {
   local rootfs=$1 bin=$2 lib

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using BotBottle.Cli.Prompts;
 using BotBottle.Cli.Server;
+using BotBottle.Core.Api;
+using BotBottle.Core.Backends;
 using BotBottle.Core.Colors;
 using BotBottle.Core.Jobs;
 using BotBottle.Core.Listing;
@@ -38,7 +40,8 @@ public static class CommandLine
         var label = new Option<string?>("--label") { Description = "Skip the label prompt" };
         var color = new Option<string?>("--color") { Description = "Skip the colour prompt (one of the 16 ANSI names)" };
         var detach = new Option<bool>("--detach") { Description = "Do not attach to the bottle's output" };
-        var command = new Command("start", "Start an agent in a new bottle, asking for its label and colour") { agent, label, color, detach };
+        var backend = BackendOption();
+        var command = new Command("start", "Start an agent in a new bottle, asking for its label and colour") { agent, label, color, detach, backend };
         command.SetAction((result, ct) => Guarded(stderr, async () =>
         {
             using var client = Client(result);
@@ -50,7 +53,7 @@ public static class CommandLine
             }
 
             var (chosenLabel, chosenColor) = new LabelColorPrompter(stdin, stderr, interactive).Ask(agentKey, result.GetValue(label), result.GetValue(color));
-            var queued = await client.LaunchAsync(agentKey, chosenLabel, chosenColor, null, ct);
+            var queued = await client.LaunchAsync(new LaunchRequest(agentKey, chosenLabel, chosenColor, Backend: result.GetValue(backend)), ct);
             var launched = await JobWaiter.WaitAsync(client, queued.JobId, stderr, ct);
             if (launched.Outcome != JobOutcome.Succeeded)
             {
@@ -68,19 +71,28 @@ public static class CommandLine
         return command;
     }
 
+    /// <summary>--backend, checked against the backends there are before anything is sent.</summary>
+    private static Option<string?> BackendOption()
+    {
+        var option = new Option<string?>("--backend") { Description = $"Where the bottle runs: {string.Join(" or ", BackendNames.All)} (default: the agent's, from its manifest)" };
+        option.AcceptOnlyFromAmong([.. BackendNames.All]);
+        return option;
+    }
+
     private static Command Run(TextWriter stdout, TextWriter stderr)
     {
         var agent = new Argument<string>("agent") { Description = "The manifest agent to run" };
         var task = new Argument<string>("task") { Description = "What the agent should do" };
         var label = new Option<string?>("--label") { Description = "The bottle's label (default: the agent key)" };
         var color = new Option<string?>("--color") { Description = "The bottle's colour" };
-        var command = new Command("run", "Run one task non-interactively; prints the agent's JSON result (with session_id and slug)") { agent, task, label, color };
+        var backend = BackendOption();
+        var command = new Command("run", "Run one task non-interactively; prints the agent's JSON result (with session_id and slug)") { agent, task, label, color, backend };
         command.SetAction((result, ct) => Guarded(stderr, async () =>
         {
             using var client = Client(result);
             var agentKey = result.GetValue(agent)!;
             var (chosenLabel, chosenColor) = new LabelColorPrompter(TextReader.Null, stderr, interactive: false).Ask(agentKey, result.GetValue(label), result.GetValue(color));
-            var queued = await client.LaunchAsync(agentKey, chosenLabel, chosenColor, result.GetValue(task), ct);
+            var queued = await client.LaunchAsync(new LaunchRequest(agentKey, chosenLabel, chosenColor, result.GetValue(task), result.GetValue(backend)), ct);
             return PrintResult(await JobWaiter.WaitAsync(client, queued.JobId, stderr, ct), stdout);
         }));
         return command;

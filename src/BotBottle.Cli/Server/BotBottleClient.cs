@@ -32,14 +32,14 @@ public sealed class BotBottleClient(ServerSettings settings) : IDisposable
     /// Queues a launch. The request carries a key of its own and is sent again, with that key, when
     /// the server could not be reached or did not answer: the server queues it at most once.
     /// </summary>
-    public async Task<QueuedJob> LaunchAsync(string agent, string label, string color, string? task, CancellationToken ct)
+    public async Task<QueuedJob> LaunchAsync(LaunchRequest launch, CancellationToken ct)
     {
         var key = Guid.NewGuid().ToString("N");
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await SendAsync<QueuedJob>(HttpMethod.Post, "/api/bottles", new LaunchRequest(agent, label, color, task), ct, key);
+                return await SendAsync<QueuedJob>(HttpMethod.Post, "/api/bottles", launch, ct, key);
             }
             catch (CliException ex) when (ex.Unanswered && attempt < 3)
             {

@@ -1,3 +1,4 @@
+using BotBottle.Core.Backends;
 using BotBottle.Core.Manifest;
 
 namespace BotBottle.Core.Bottles;
@@ -13,10 +14,14 @@ public sealed record BottleSpec(
     string UserCwd,
     string Identity = "",
     string Label = "",
-    string Color = "")
+    string Color = "",
+    BackendKind? RequestedBackend = null)
 {
     /// <summary>The manifest entry for <see cref="AgentName"/>; throws if the manifest does not declare it.</summary>
     public AgentDefinition Agent => Manifest.GetAgent(AgentName);
+
+    /// <summary>Where the bottle runs: the launch's choice, else the agent's.</summary>
+    public BackendKind Backend => RequestedBackend ?? Agent.Backend;
 
     public string DisplayName => string.IsNullOrEmpty(Label) ? AgentName : Label;
 }

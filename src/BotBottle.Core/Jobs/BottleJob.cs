@@ -20,6 +20,9 @@ public sealed record BottleJob
 
     public string? Slug { get; init; }
 
+    /// <summary>Launch and Run: "docker" or "gvisor"; null for the agent's own.</summary>
+    public string? Backend { get; init; }
+
     public string? SessionId { get; init; }
 
     /// <summary>Teardown only: delete the state directory too (transcripts included).</summary>

@@ -1,3 +1,5 @@
+using BotBottle.Core.Backends;
+
 namespace BotBottle.Core.Manifest;
 
 /// <summary>One agent declared in a manifest, fully validated.</summary>
@@ -20,6 +22,9 @@ public sealed record AgentDefinition(
     /// to any other port, plain HTTP inside included, would pass the proxy unscanned.
     /// </summary>
     public IReadOnlyList<int> TlsPorts { get; init; } = [DefaultTlsPort];
+
+    /// <summary>Where its bottles run unless a launch names another backend: the manifest's <c>backend:</c>, else Docker.</summary>
+    public BackendKind Backend { get; init; } = BackendKind.Docker;
 
     /// <summary>What the agent may spend; <see cref="AgentBudget.None"/> unless the manifest sets <c>budget:</c>.</summary>
     public AgentBudget Budget { get; init; } = AgentBudget.None;

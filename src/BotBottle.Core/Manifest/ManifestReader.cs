@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using BotBottle.Core.Backends;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -12,7 +13,7 @@ namespace BotBottle.Core.Manifest;
 internal sealed partial class ManifestReader(string sourceName)
 {
     private static readonly string[] TopLevelKeys = ["agents"];
-    private static readonly string[] AgentKeys = ["image", "harness", "prompt", "egress", "tlsPorts", "env", "limits", "model", "budget"];
+    private static readonly string[] AgentKeys = ["image", "harness", "prompt", "egress", "tlsPorts", "env", "limits", "model", "budget", "backend"];
 
     private static readonly string[] BudgetKeys = ["perRunUsd", "perPrUsd", "perDayUsd", "maxTurns"];
     private static readonly string[] LimitKeys = ["memory", "cpus", "pids", "disk"];
@@ -110,10 +111,11 @@ internal sealed partial class ManifestReader(string sourceName)
         var limits = ReadLimits(agent, path);
         var model = ReadModel(agent, path);
         var budget = ReadBudget(agent, path);
+        var backend = ReadBackend(agent, path);
 
         return _errors.Count > errorsBefore || image is null || harness is null
             ? null
-            : new AgentDefinition(key, image, harness.Value, prompt, egress, env, limits, model) { TlsPorts = tlsPorts, Budget = budget };
+            : new AgentDefinition(key, image, harness.Value, prompt, egress, env, limits, model) { TlsPorts = tlsPorts, Budget = budget, Backend = backend };
     }
 
     /// <summary>The ports a bottle may open a TLS tunnel (CONNECT) to: 443 and the ones listed.</summary>
@@ -175,6 +177,23 @@ internal sealed partial class ManifestReader(string sourceName)
 
         AddError(Child(agent, "harness")!, $"{path}.harness: unknown harness '{name}'; expected one of: {string.Join(", ", HarnessNames.All)}");
         return null;
+    }
+
+    private BackendKind ReadBackend(YamlMappingNode agent, string path)
+    {
+        var name = OptionalString(agent, "backend", path);
+        if (name is null)
+        {
+            return BackendKind.Docker;
+        }
+
+        if (BackendNames.TryParse(name, out var backend))
+        {
+            return backend;
+        }
+
+        AddError(Child(agent, "backend")!, $"{path}.backend: unknown backend '{name}'; expected one of: {string.Join(", ", BackendNames.All)}");
+        return BackendKind.Docker;
     }
 
     private List<EgressRule> ReadEgress(YamlMappingNode agent, string path)

@@ -1,6 +1,7 @@
 using BotBottle.Core.Api;
 using BotBottle.Core.Bottles;
 using BotBottle.Core.Events;
+using BotBottle.Core.Backends;
 using BotBottle.Core.Colors;
 using BotBottle.Core.Jobs;
 using BotBottle.Core.Labels;
@@ -114,10 +115,16 @@ public static class BottlesApi
             return Results.BadRequest(new ApiError(label.Error!));
         }
 
+        if (request.Backend is { Length: > 0 } backend && !BackendNames.TryParse(backend, out _))
+        {
+            return Results.BadRequest(new ApiError($"unknown backend '{backend}'", BackendNames.All));
+        }
+
         var color = AnsiColor.Parse(request.Color);
+        var launch = request with { Label = label.Label, Color = color.Color };
         var job = idempotencyKey.Length > 0
-            ? await jobs.LaunchOnceAsync(request.Agent, label.Label, color.Color, request.Task, "api", idempotencyKey)
-            : await jobs.LaunchAsync(request.Agent, label.Label, color.Color, request.Task, "api");
+            ? await jobs.LaunchOnceAsync(launch, "api", idempotencyKey)
+            : await jobs.LaunchAsync(launch, "api");
         return Results.Accepted($"/api/jobs/{job.JobId}", new QueuedJob(job.JobId, null, job.Label, job.Color, color.Warning is { } warning ? [warning] : []));
     }
 

@@ -1,3 +1,4 @@
+using BotBottle.Core.Api;
 using BotBottle.Core.Events;
 using BotBottle.Core.Jobs;
 using BotBottle.Queue.Events;
@@ -18,17 +19,17 @@ public sealed class JobSubmitter(JobQueueClient queue, EventLog events, TimeProv
         return stamped;
     }
 
-    /// <summary>A new bottle for <paramref name="agent"/>: left running, or with a task, run to completion.</summary>
-    public Task<BottleJob> LaunchAsync(string agent, string label, string color, string? task, string requestedBy) =>
-        EnqueueAsync(Launch(agent, label, color, task, requestedBy));
+    /// <summary>A new bottle (its label and colour already checked): left running, or with a task, run to completion.</summary>
+    public Task<BottleJob> LaunchAsync(LaunchRequest launch, string requestedBy) =>
+        EnqueueAsync(Launch(launch, requestedBy));
 
     /// <summary>
     /// Like <see cref="LaunchAsync"/>, but at most once per <paramref name="idempotencyKey"/>: a repeat
     /// answers with the job the first request queued.
     /// </summary>
-    public async Task<BottleJob> LaunchOnceAsync(string agent, string label, string color, string? task, string requestedBy, string idempotencyKey)
+    public async Task<BottleJob> LaunchOnceAsync(LaunchRequest launch, string requestedBy, string idempotencyKey)
     {
-        var (job, repeat) = await queue.EnqueueOnceAsync(Launch(agent, label, color, task, requestedBy) with { EnqueuedAt = clock.GetUtcNow() }, idempotencyKey);
+        var (job, repeat) = await queue.EnqueueOnceAsync(Launch(launch, requestedBy) with { EnqueuedAt = clock.GetUtcNow() }, idempotencyKey);
         if (!repeat)
         {
             await PublishQueuedAsync(job, $"{job.Kind.ToString().ToLowerInvariant()} queued");
@@ -37,14 +38,15 @@ public sealed class JobSubmitter(JobQueueClient queue, EventLog events, TimeProv
         return job;
     }
 
-    private static BottleJob Launch(string agent, string label, string color, string? task, string requestedBy) => new()
+    private static BottleJob Launch(LaunchRequest launch, string requestedBy) => new()
     {
         JobId = BottleJob.NewJobId(),
-        Kind = string.IsNullOrWhiteSpace(task) ? JobKind.Launch : JobKind.Run,
-        AgentName = agent,
-        Label = label,
-        Color = color,
-        Task = string.IsNullOrWhiteSpace(task) ? null : task,
+        Kind = string.IsNullOrWhiteSpace(launch.Task) ? JobKind.Launch : JobKind.Run,
+        AgentName = launch.Agent,
+        Label = launch.Label ?? "",
+        Color = launch.Color ?? "",
+        Task = string.IsNullOrWhiteSpace(launch.Task) ? null : launch.Task,
+        Backend = string.IsNullOrEmpty(launch.Backend) ? null : launch.Backend,
         RequestedBy = requestedBy,
     };
 

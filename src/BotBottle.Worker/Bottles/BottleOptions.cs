@@ -57,6 +57,16 @@ public sealed class BottleOptions
     /// <summary>How often the bottle list is checked against the engine and dead Workers' leftovers are swept.</summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The Docker runtime gVisor bottles run under: runsc, registered with the engine with
+    /// <c>--network=none</c> and <c>--host-uds=open</c> (see the README). When the engine has no runtime of
+    /// this name, only the docker backend is offered.
+    /// </summary>
+    public string GvisorRuntime { get; set; } = "runsc";
+
+    /// <summary>How long a launch waits for a gVisor bottle's relays to its egress proxy to listen.</summary>
+    public TimeSpan RelayReadyTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>How long a harness run may take before it is stopped.</summary>
     public TimeSpan RunTimeout { get; set; } = TimeSpan.FromMinutes(60);
 }

@@ -1,6 +1,7 @@
 using BotBottle.Core.Backends;
 using BotBottle.Core.State;
 using BotBottle.Worker.Bottles.Docker;
+using BotBottle.Worker.Bottles.Gvisor;
 using BotBottle.Worker.Bottles.Workspace;
 using BotBottle.Worker.Egress;
 using BotBottle.Worker.Events;
@@ -31,6 +32,7 @@ public static class BottlesServiceCollectionExtensions
         services.AddSingleton<EgressCertificateAuthority>();
         services.AddSingleton<EgressSidecars>();
         services.AddSingleton<BottleEgressPolicies>();
+        services.AddSingleton<GvisorRuntime>();
         services.AddSingleton<IBottleBackend, DockerBottleBackend>();
         services.AddSingleton<ManifestSource>();
         services.AddSingleton<EventLog>();

@@ -6,7 +6,7 @@ public sealed class EgressOptions
     public const string Section = "BotBottle:Egress";
 
     /// <summary>The proxy image: Debian's Squid, built by <c>build/images/egress.sh</c>.</summary>
-    public string Image { get; set; } = "botbottle/egress:squid-5.7-r4";
+    public string Image { get; set; } = "botbottle/egress:squid-5.7-r5";
 
     /// <summary>
     /// The network the sidecars reach the outside through (created when missing). Bottles are never

@@ -75,7 +75,7 @@ public sealed partial class EgressSidecars(
     {
         ArgumentNullException.ThrowIfNull(network);
         var name = StandbyName(network.Name);
-        var id = await StartContainerAsync(name, network, EgressPolicy.DenyAll, secrets: SidecarSecrets.None, cancellationToken);
+        var id = await StartContainerAsync(name, network, EgressPolicy.DenyAll, secrets: SidecarSecrets.None, sockets: null, cancellationToken);
         return network with { StandbyProxy = name, StandbyProxyId = id };
     }
 
@@ -83,7 +83,7 @@ public sealed partial class EgressSidecars(
     /// The proxy user in the egress image (Debian's) owns the credential file; its group is root's, for
     /// the validation of a new configuration, which runs as a root without CAP_DAC_OVERRIDE.
     /// </summary>
-    private const int ProxyUid = 13;
+    internal const int ProxyUid = 13;
 
     private const int RootGroup = 0;
 
@@ -91,38 +91,23 @@ public sealed partial class EgressSidecars(
 
     private const UnixFileMode PublicFile = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
-    /// <summary>Where a harness on <paramref name="network"/> reaches its model API, through the sidecar that adds the credential.</summary>
-    public Uri HarnessApiUrl(BottleNetwork network)
-    {
-        ArgumentNullException.ThrowIfNull(network);
-        return new Uri($"http://{SubnetPool.AddressIn(network.Subnet, ProxyOffset)}:{options.Value.HarnessApiPort}");
-    }
-
-    /// <summary>Where git in a bottle on <paramref name="network"/> reaches the PR's repository, through the sidecar that adds the Git host's token.</summary>
-    public Uri GitRemoteUrl(BottleNetwork network)
-    {
-        ArgumentNullException.ThrowIfNull(network);
-        return new Uri($"http://{SubnetPool.AddressIn(network.Subnet, ProxyOffset)}:{options.Value.GitRemotePort}/");
-    }
-
-    /// <summary>What a bottle on <paramref name="network"/> sets HTTP_PROXY and HTTPS_PROXY to.</summary>
-    public string ProxyUrl(BottleNetwork network)
-    {
-        ArgumentNullException.ThrowIfNull(network);
-        return $"http://{SubnetPool.AddressIn(network.Subnet, ProxyOffset)}:{options.Value.ProxyPort}";
-    }
-
     /// <summary>
     /// The sidecar for <paramref name="slug"/>: the network's standby one renamed and given the
     /// bottle's policy when there is one, else a new one. Returns the sidecar's container id once
     /// Squid accepts connections under that policy. <paramref name="secrets"/> (the harness's
     /// credential, the Git host's token) go into the sidecar as a file only Squid's user reads, never into its environment.
+    /// A bottle without a network device gets a new sidecar serving <paramref name="sockets"/> (see
+    /// <see cref="EgressSockets"/>): a standby one was started without that directory.
     /// </summary>
-    public async Task<string> StartAsync(string slug, BottleNetwork network, EgressPolicy policy, SidecarSecrets secrets, CancellationToken cancellationToken)
+    public async Task<string> StartAsync(string slug, BottleNetwork network, EgressPolicy policy, SidecarSecrets secrets, string? sockets, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(network);
         await RemoveAsync(slug, cancellationToken);
-        if (network is { StandbyProxy: { } standby, StandbyProxyId: { } standbyId })
+        if (sockets is not null && network.StandbyProxyId is { } unused)
+        {
+            await RemoveContainerAsync(unused, cancellationToken);
+        }
+        else if (network is { StandbyProxy: { } standby, StandbyProxyId: { } standbyId })
         {
             try
             {
@@ -140,7 +125,7 @@ public sealed partial class EgressSidecars(
             }
         }
 
-        return await StartContainerAsync(ContainerName(slug), network, policy, secrets, cancellationToken);
+        return await StartContainerAsync(ContainerName(slug), network, policy, secrets, sockets, cancellationToken);
     }
 
     /// <summary>Removes the standby sidecar of a spare network, by the network's name.</summary>
@@ -149,7 +134,7 @@ public sealed partial class EgressSidecars(
 
     private static string StandbyName(string networkName) => $"{NamePrefix}standby-{networkName}";
 
-    private async Task<string> StartContainerAsync(string name, BottleNetwork network, EgressPolicy policy, SidecarSecrets secrets, CancellationToken cancellationToken)
+    private async Task<string> StartContainerAsync(string name, BottleNetwork network, EgressPolicy policy, SidecarSecrets secrets, string? sockets, CancellationToken cancellationToken)
     {
         var outside = await _outside.GetAsync(cancellationToken);
         string id;
@@ -157,7 +142,7 @@ public sealed partial class EgressSidecars(
         {
             var placement = _placements.For(network, outside);
             var spec = SidecarContainerSpec.Create(
-                name, network, SquidConfig.Render(policy, placement), SidecarFirewall.Render(policy, placement), outside, options.Value, bottles.Value);
+                name, network, SquidConfig.Render(policy, placement), SidecarFirewall.Render(policy, placement), outside, options.Value, bottles.Value, sockets);
             id = (await docker.Containers.CreateContainerAsync(spec, cancellationToken)).ID;
         }
         catch (DockerImageNotFoundException)
@@ -266,7 +251,7 @@ public sealed partial class EgressSidecars(
         var inspect = await docker.Exec.InspectContainerExecAsync(exec.ID, cancellationToken);
         if (inspect.ExitCode != 0)
         {
-            throw new InvalidOperationException($"the egress proxy of {slug} refused its new configuration (exit {inspect.ExitCode}): {SidecarReadiness.LastLines(output)}");
+            throw new InvalidOperationException($"the egress proxy of {slug} refused its new configuration (exit {inspect.ExitCode}): {ContainerLogs.LastLines(output)}");
         }
 
         // Squid closes and reopens its port while it reconfigures; the new policy holds once it listens again.

@@ -17,8 +17,12 @@ namespace BotBottle.Worker.Egress;
 /// </summary>
 internal static class SidecarContainerSpec
 {
+    /// <param name="sockets">
+    /// For a bottle without a network device: the host directory the sidecar shares with it, where
+    /// socat in the sidecar serves a Unix socket per port (<see cref="EgressSockets"/>); else null.
+    /// </param>
     public static CreateContainerParameters Create(
-        string name, BottleNetwork network, string squidConf, string firewall, OutsideNetwork outside, EgressOptions egress, BottleOptions bottles) => new()
+        string name, BottleNetwork network, string squidConf, string firewall, OutsideNetwork outside, EgressOptions egress, BottleOptions bottles, string? sockets) => new()
     {
         Name = name,
         Image = egress.Image,
@@ -30,6 +34,7 @@ internal static class SidecarContainerSpec
             $"BOTBOTTLE_FIREWALL6={SidecarFirewall.RenderV6()}",
             $"BOTBOTTLE_CREDENTIAL_PATTERNS={CredentialPatterns.ToScannerFile()}",
             string.Create(CultureInfo.InvariantCulture, $"BOTBOTTLE_SCAN_MAX_BODY={egress.MaxScannedBody}"),
+            .. sockets is null ? [] : (string[])[$"BOTBOTTLE_SOCKETS={EgressSockets.SidecarRelays(SubnetPool.AddressIn(network.Subnet, EgressSidecars.ProxyOffset), egress)}"],
         ],
         Labels = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -48,6 +53,7 @@ internal static class SidecarContainerSpec
             Memory = 256L * 1024 * 1024,
             PidsLimit = 128,
             LogConfig = BottleContainerSpec.Logs(bottles),
+            Mounts = sockets is null ? [] : [new Mount { Type = "bind", Source = sockets, Target = EgressSockets.MountPath }],
             // An allowlisted host alias (a model server on the host) resolves to the host as seen from outside.
             ExtraHosts = outside.Gateway is { Length: > 0 } hostGateway ? [$"{bottles.HostAlias}:{hostGateway}"] : [],
         },

@@ -1,5 +1,5 @@
+using BotBottle.Worker.Bottles.Docker;
 using Docker.DotNet;
-using Docker.DotNet.Models;
 
 namespace BotBottle.Worker.Egress;
 
@@ -19,7 +19,7 @@ internal sealed class SidecarReadiness(IDockerClient docker, EgressOptions optio
         {
             while (true)
             {
-                var log = await LogTextAsync(name, timeout.Token);
+                var log = await docker.StderrAsync(name, timeout.Token);
                 if (ListeningCount(log) > alreadyListening)
                 {
                     return;
@@ -28,7 +28,7 @@ internal sealed class SidecarReadiness(IDockerClient docker, EgressOptions optio
                 var state = (await docker.Containers.InspectContainerAsync(name, timeout.Token)).State;
                 if (state is { Running: false })
                 {
-                    throw new InvalidOperationException($"the egress proxy {name} exited ({state.ExitCode}): {LastLines(log)}");
+                    throw new InvalidOperationException($"the egress proxy {name} exited ({state.ExitCode}): {ContainerLogs.LastLines(log)}");
                 }
 
                 await Task.Delay(TimeSpan.FromMilliseconds(25), timeout.Token);
@@ -42,19 +42,7 @@ internal sealed class SidecarReadiness(IDockerClient docker, EgressOptions optio
 
     /// <summary>How often Squid in <paramref name="name"/> has said it listens so far.</summary>
     public async Task<int> ListeningCountAsync(string name, CancellationToken cancellationToken) =>
-        ListeningCount(await LogTextAsync(name, cancellationToken));
-
-    /// <summary>The last lines of a log, for an error message.</summary>
-    public static string LastLines(string log) =>
-        string.Join(" | ", log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(3));
-
-    private async Task<string> LogTextAsync(string container, CancellationToken cancellationToken)
-    {
-        using var stream = await docker.Containers.GetContainerLogsAsync(
-            container, tty: false, new ContainerLogsParameters { ShowStderr = true, ShowStdout = false }, cancellationToken);
-        var (_, stderr) = await stream.ReadOutputToEndAsync(cancellationToken);
-        return stderr;
-    }
+        ListeningCount(await docker.StderrAsync(name, cancellationToken));
 
     /// <summary>How often Squid said it listens ("Accepting HTTP Socket connections", or "Accepting SSL bumped ..." when inspecting).</summary>
     private static int ListeningCount(string log) =>

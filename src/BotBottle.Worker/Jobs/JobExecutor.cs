@@ -58,5 +58,8 @@ public sealed class JobExecutor(BottleRunner runner, PrDispatcher pullRequests)
         job.RepositoryUrl is { Length: > 0 } repository ? WorkspaceSource.GitCloneOf(repository, job.Reference) : WorkspaceSource.Empty,
         Identity: job.RequestedBy,
         Label: job.Label,
-        Color: job.Color);
+        Color: job.Color,
+        Backend: job.Backend is { Length: > 0 } name
+            ? BackendNames.TryParse(name, out var backend) ? backend : throw new InvalidOperationException($"unknown backend '{name}'; expected one of: {string.Join(", ", BackendNames.All)}")
+            : null);
 }

@@ -9,7 +9,8 @@ public sealed record BottleRequest(
     string UserCwd = "",
     string Identity = "",
     string Label = "",
-    string Color = "");
+    string Color = "",
+    BackendKind? Backend = null);
 
 /// <summary>A commit of a repository that a workspace should be at.</summary>
 public sealed record GitHead(string CloneUrl, string Commit);

@@ -90,7 +90,7 @@ public sealed partial class BottleRunner(
     {
         var manifest = manifests.Load();
         await directory.PublishAgentsAsync(manifest);
-        var spec = new BottleSpec(manifest, request.AgentName, request.Workspace is WorkspaceSource.CopiedDirectory, request.UserCwd, request.Identity, request.Label, request.Color);
+        var spec = new BottleSpec(manifest, request.AgentName, request.Workspace is WorkspaceSource.CopiedDirectory, request.UserCwd, request.Identity, request.Label, request.Color, request.Backend);
         _ = spec.Agent; // unknown agents fail here, before anything is created
         var bottle = gitRemotes.Apply(RepositoryEgress.Apply(
             await backend.PrepareAsync(spec, request.Workspace, cancellationToken),

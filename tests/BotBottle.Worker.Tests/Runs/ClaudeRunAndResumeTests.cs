@@ -53,14 +53,17 @@ public sealed class ClaudeRunAndResumeTests : IAsyncLifetime
         Assert.DoesNotContain(_events.All, e => e.Kind == Core.Events.BottleEventKind.Running);
     }
 
-    [Fact]
-    public async Task Run_returns_the_session_id_snapshots_the_transcript_and_resume_continues_the_same_conversation()
+    /// <summary>On both backends: gVisor's bottle reaches the model only through its socket to the sidecar.</summary>
+    [Theory]
+    [InlineData(BackendKind.Docker)]
+    [InlineData(BackendKind.Gvisor)]
+    public async Task Run_returns_the_session_id_snapshots_the_transcript_and_resume_continues_the_same_conversation(BackendKind backend)
     {
         var runner = _bottles.Runner(_events, _redis.Connection);
         const string firstTask = "Summarise the open pull request, please.";
         const string secondTask = "New commits were pushed; review the diff.";
 
-        var first = await runner.RunAsync(new BottleRequest("claude", WorkspaceSource.Empty), firstTask, "job-1", null, default);
+        var first = await runner.RunAsync(new BottleRequest("claude", WorkspaceSource.Empty, Backend: backend), firstTask, "job-1", null, default);
 
         Assert.NotNull(first.Harness);
         Assert.True(first.Harness.Succeeded, first.Harness.ResultText);
@@ -87,6 +90,7 @@ public sealed class ClaudeRunAndResumeTests : IAsyncLifetime
         Assert.DoesNotContain(await _bottles.Backend.EnumerateAsync(default), a => a.Slug == first.Slug);
         Assert.False(await _redis.Connection.GetDatabase().HashExistsAsync(Core.Jobs.QueueNames.Bottles, first.Slug), "a finished run leaves the bottle list");
         Assert.True(await _redis.Connection.GetDatabase().SetContainsAsync(Core.Jobs.QueueNames.Agents, "claude"));
+        Assert.Equal(backend.ToName(), _bottles.State.ReadMetadata(first.Slug).Backend);
     }
 
     private string TranscriptPath(string slug, string sessionId) =>

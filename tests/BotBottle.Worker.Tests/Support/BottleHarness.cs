@@ -4,6 +4,7 @@ using BotBottle.Core.Manifest;
 using BotBottle.Core.State;
 using BotBottle.Worker.Bottles;
 using BotBottle.Worker.Bottles.Docker;
+using BotBottle.Worker.Bottles.Gvisor;
 using BotBottle.Worker.Bottles.Workspace;
 using BotBottle.Worker.Egress;
 using BotBottle.Worker.Events;
@@ -43,6 +44,7 @@ public sealed class BottleHarness : IAsyncDisposable
             State,
             new WorkspaceProvisioner(NullLogger<WorkspaceProvisioner>.Instance),
             Sidecars,
+            new GvisorRuntime(Docker, Microsoft.Extensions.Options.Options.Create(Options)),
             Authority,
             Microsoft.Extensions.Options.Options.Create(Egress),
             Microsoft.Extensions.Options.Options.Create(Options),

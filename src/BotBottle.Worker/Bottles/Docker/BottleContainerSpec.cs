@@ -1,6 +1,7 @@
 using System.Globalization;
 using BotBottle.Core.Backends;
 using BotBottle.Core.Manifest;
+using BotBottle.Worker.Bottles.Gvisor;
 using BotBottle.Worker.Egress;
 using Docker.DotNet.Models;
 
@@ -9,24 +10,35 @@ namespace BotBottle.Worker.Bottles.Docker;
 /// <summary>
 /// The container a bottle runs in, hardened: the agent user, every capability dropped,
 /// no-new-privileges, the manifest's limits, its own network with the egress proxy as the only way
-/// out, and no Docker socket or host path.
+/// out, and no Docker socket or host path. A gVisor bottle runs under the gVisor runtime with no
+/// network device at all, its only way out the sockets to its sidecar.
 /// </summary>
 public static class BottleContainerSpec
 {
     /// <param name="environment">The bottle's environment (<see cref="MergedEnvironment"/>, its model credential already taken out); the proxy settings are added.</param>
     /// <param name="disk">Where the bottle's disk is mounted on the host (its home), or null when the Worker cannot mount disks.</param>
+    /// <param name="gvisor">For a gVisor bottle, its runtime, socket directory and relays; null for a container on its network.</param>
     public static CreateContainerParameters Create(
         PreparedBottle bottle,
         Dictionary<string, string> environment,
         BottleNetwork network,
-        string proxyUrl,
+        EgressPath egress,
         BottleOptions options,
-        string? disk)
+        string? disk,
+        GvisorSandbox? gvisor = null)
     {
         ArgumentNullException.ThrowIfNull(bottle);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(egress);
+        var spec = OnNetwork(bottle, environment, network, egress, options, disk);
+        return gvisor is null ? spec : gvisor.Apply(spec);
+    }
+
+    private static CreateContainerParameters OnNetwork(
+        PreparedBottle bottle, Dictionary<string, string> environment, BottleNetwork network, EgressPath egress, BottleOptions options, string? disk)
+    {
         var agent = bottle.Agent;
         return new CreateContainerParameters
         {
@@ -36,7 +48,7 @@ public static class BottleContainerSpec
             WorkingDir = AgentPaths.Workspace,
             // The bottle idles between commands; the harness runs through exec.
             Cmd = ["sleep", "infinity"],
-            Env = [.. WithProxy(new Dictionary<string, string>(environment, StringComparer.Ordinal), proxyUrl).Select(pair => $"{pair.Key}={pair.Value}")],
+            Env = [.. WithProxy(new Dictionary<string, string>(environment, StringComparer.Ordinal), egress.ProxyUrl).Select(pair => $"{pair.Key}={pair.Value}")],
             Labels = Labels(bottle),
             HostConfig = new HostConfig
             {
@@ -150,7 +162,7 @@ public static class BottleContainerSpec
     {
         [DockerNames.SlugLabel] = bottle.Slug,
         [DockerNames.AgentLabel] = bottle.Agent.Key,
-        [DockerNames.BackendLabel] = DockerNames.Backend,
+        [DockerNames.BackendLabel] = bottle.Metadata.Backend,
         [DockerNames.LifetimeLabel] = bottle.EndsWithRun ? DockerNames.RunLifetime : DockerNames.LaunchLifetime,
         [OwnerProcess.Label] = OwnerProcess.ThisProcess,
     };

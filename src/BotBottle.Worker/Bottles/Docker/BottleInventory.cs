@@ -47,7 +47,8 @@ internal sealed partial class BottleInventory(IDockerClient docker, BottleStateS
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>>
             {
-                ["label"] = new Dictionary<string, bool> { [$"{DockerNames.BackendLabel}={DockerNames.Backend}"] = true },
+                // Every backend on this engine (docker, gvisor) labels its bottles with its name.
+                ["label"] = new Dictionary<string, bool> { [DockerNames.BackendLabel] = true },
             },
         }, cancellationToken);
 
@@ -77,7 +78,7 @@ internal sealed partial class BottleInventory(IDockerClient docker, BottleStateS
             // A container of ours with no state is still a real, running thing; show what we know.
             return container is null
                 ? null
-                : new ActiveAgent(DockerNames.Backend, slug, container.Labels.TryGetValue(DockerNames.AgentLabel, out var agentKey) ? agentKey : "?",
+                : new ActiveAgent(container.Labels.TryGetValue(DockerNames.BackendLabel, out var backend) ? backend : DockerNames.Backend, slug, container.Labels.TryGetValue(DockerNames.AgentLabel, out var agentKey) ? agentKey : "?",
                     container.Created, record?.Services ?? [], Status: status);
         }
 

@@ -7,6 +7,7 @@ using BotBottle.Core.Egress;
 using BotBottle.Core.Harnesses;
 using BotBottle.Core.Manifest;
 using BotBottle.Core.State;
+using BotBottle.Worker.Bottles.Gvisor;
 using BotBottle.Worker.Bottles.Workspace;
 using BotBottle.Worker.Egress;
 using Docker.DotNet;
@@ -16,14 +17,17 @@ using Microsoft.Extensions.Options;
 namespace BotBottle.Worker.Bottles.Docker;
 
 /// <summary>
-/// Bottles as Docker containers, one per bottle, each on its own internal network with an egress
-/// proxy sidecar as its only way out.
+/// Bottles on the Docker engine, one container per bottle, each with an egress proxy sidecar as its
+/// only way out. Two backends share it: docker (runc, the bottle on its own internal network beside
+/// the sidecar) and gvisor (runsc, no network device, a Unix socket to the sidecar); everything
+/// else (state, metadata, snapshots, limits, teardown, inventory) is the same code.
 /// </summary>
 public sealed partial class DockerBottleBackend(
     IDockerClient docker,
     BottleStateStore state,
     WorkspaceProvisioner workspaces,
     EgressSidecars sidecars,
+    GvisorRuntime gvisor,
     EgressCertificateAuthority authority,
     IOptions<EgressOptions> egress,
     IOptions<BottleOptions> options,
@@ -73,12 +77,14 @@ public sealed partial class DockerBottleBackend(
     {
         ArgumentNullException.ThrowIfNull(spec);
         var agent = spec.Agent;
+        // Before anything is created: a backend this engine cannot run is refused with the reason.
+        await gvisor.RequireAsync(spec.Backend, cancellationToken);
         // Container and network names are engine-wide; another Worker or state root may hold a slug.
         var onEngine = await _inventory.SlugsOnEngineAsync(cancellationToken);
         var slug = state.CreateBottle(onEngine.Contains);
         try
         {
-            var metadata = BottleMetadata.ForNewBottle(spec, clock.GetUtcNow(), DockerNames.Container(slug), Name);
+            var metadata = BottleMetadata.ForNewBottle(spec, clock.GetUtcNow(), DockerNames.Container(slug), spec.Backend.ToName());
             state.WriteMetadata(slug, metadata);
             var prepared = new PreparedBottle(slug, agent, metadata, state.BottleDir(slug), Path.Combine(state.BottleDir(slug), WorkspaceDirName));
             await workspaces.ProvisionAsync(workspace, prepared.WorkspaceDirectory, cancellationToken);
@@ -132,18 +138,32 @@ public sealed partial class DockerBottleBackend(
         return await _disks.CreateAsync(bottle.Slug, bottle.Agent.Limits.DiskBytes ?? options.Value.Limits.ToPolicy().Defaults.DiskBytes!.Value, cancellationToken);
     }
 
+    /// <summary>The gVisor sandbox of a bottle whose metadata says gvisor (its socket directory made), else null.</summary>
+    private async Task<GvisorSandbox?> SandboxOfAsync(PreparedBottle bottle, CancellationToken cancellationToken)
+    {
+        if (!BackendNames.TryParse(bottle.Metadata.Backend, out var backend) || backend != BackendKind.Gvisor)
+        {
+            return null;
+        }
+
+        await gvisor.RequireAsync(backend, cancellationToken);
+        return new GvisorSandbox(gvisor.Name, await EgressSockets.PrepareAsync(bottle.StateDirectory, cancellationToken), egress.Value);
+    }
+
     private async Task<string> LaunchOnAsync(PreparedBottle bottle, BottleNetwork network, CancellationToken cancellationToken)
     {
         bottle = TrustingTheInspectionCa(bottle);
+        var sandbox = await SandboxOfAsync(bottle, cancellationToken);
+        var path = sandbox is null ? EgressPath.OnNetwork(network, egress.Value) : EgressPath.ThroughSockets(egress.Value);
         var environment = BottleContainerSpec.MergedEnvironment(bottle, options.Value);
         EgressRule[] apis = [EgressPolicy.HarnessApi(bottle.Agent.Harness, environment)];
         // The model credential goes to the sidecar; the bottle gets a placeholder and the sidecar's address.
-        var credential = CredentialBroker.Take(bottle.Agent.Harness, environment, sidecars.HarnessApiUrl(network));
+        var credential = CredentialBroker.Take(bottle.Agent.Harness, environment, path.HarnessApiUrl);
         // So does the Git host's token: git in the bottle reaches the PR's repository through the sidecar.
         var git = bottle.GitCredential;
         if (git is not null)
         {
-            foreach (var (name, value) in GitRemote.Environment(git.Route, sidecars.GitRemoteUrl(network)))
+            foreach (var (name, value) in GitRemote.Environment(git.Route, path.GitRemoteUrl))
             {
                 environment[name] = value;
             }
@@ -151,13 +171,13 @@ public sealed partial class DockerBottleBackend(
 
         var policy = EgressPolicy.For(bottle.Agent, apis, bottle.ExtraEgress) with { BrokeredApi = credential?.Route, BrokeredGit = git?.Route };
         // The proxy starts while the bottle's disk is made and the bottle created: they only need the network.
-        var proxy = sidecars.StartAsync(bottle.Slug, network, policy, new SidecarSecrets(credential, git), cancellationToken);
+        var proxy = sidecars.StartAsync(bottle.Slug, network, policy, new SidecarSecrets(credential, git), sandbox?.Sockets, cancellationToken);
         string? disk = null;
         CreateContainerResponse container;
         try
         {
             disk = await DiskForAsync(bottle, cancellationToken);
-            container = await CreateBottleContainerAsync(bottle, environment, network, disk, cancellationToken);
+            container = await CreateBottleContainerAsync(bottle, environment, network, path, disk, sandbox, cancellationToken);
         }
         catch
         {
@@ -184,9 +204,22 @@ public sealed partial class DockerBottleBackend(
             // one's is mounted just for the copy, which costs more than the copy. The bottle only idles
             // until the harness is exec'd, and that happens after launch returns.
             await using var files = await _snapshots.FilesForLaunchAsync(bottle, cancellationToken);
-            await docker.Containers.StartContainerAsync(container.ID, new ContainerStartParameters(), cancellationToken);
-            await docker.Containers.ExtractArchiveToContainerAsync(
-                container.ID, new ContainerPathStatParameters { Path = AgentPaths.Home }, files, cancellationToken);
+            if (sandbox is null)
+            {
+                await docker.Containers.StartContainerAsync(container.ID, new ContainerStartParameters(), cancellationToken);
+                await docker.Containers.ExtractArchiveToContainerAsync(
+                    container.ID, new ContainerPathStatParameters { Path = AgentPaths.Home }, files, cancellationToken);
+            }
+            else
+            {
+                // Before the start: gVisor's kernel keeps its own view of the files it serves, and
+                // need not notice what is written under it afterwards.
+                await docker.Containers.ExtractArchiveToContainerAsync(
+                    container.ID, new ContainerPathStatParameters { Path = AgentPaths.Home }, files, cancellationToken);
+                await docker.Containers.StartContainerAsync(container.ID, new ContainerStartParameters(), cancellationToken);
+                await new RelayReadiness(docker, options.Value.RelayReadyTimeout).WaitAsync(container.ID, cancellationToken);
+            }
+
             proxyId = await proxy;
         }
         catch
@@ -204,12 +237,12 @@ public sealed partial class DockerBottleBackend(
     public Task<IReadOnlyList<ActiveAgent>> EnumerateAsync(CancellationToken cancellationToken) => _inventory.EnumerateAsync(cancellationToken);
 
     private async Task<CreateContainerResponse> CreateBottleContainerAsync(
-        PreparedBottle bottle, Dictionary<string, string> environment, BottleNetwork network, string? disk, CancellationToken cancellationToken)
+        PreparedBottle bottle, Dictionary<string, string> environment, BottleNetwork network, EgressPath path, string? disk, GvisorSandbox? sandbox, CancellationToken cancellationToken)
     {
         try
         {
             return await docker.Containers.CreateContainerAsync(
-                BottleContainerSpec.Create(bottle, environment, network, sidecars.ProxyUrl(network), options.Value, disk), cancellationToken);
+                BottleContainerSpec.Create(bottle, environment, network, path, options.Value, disk, sandbox), cancellationToken);
         }
         catch (DockerImageNotFoundException)
         {
