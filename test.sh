@@ -22,6 +22,7 @@ declare -A NEEDED=(
   [curl]=curl
   [node]=nodejs
   [npm]=npm
+  [runsc]=runsc
 )
 
 missing_packages() {
@@ -59,6 +60,39 @@ start_docker_engine() {
   die "dockerd did not answer within 60 s"
 }
 
+# gVisor's runsc as a Docker runtime, for the gvisor backend: with no network device in the sandbox
+# (bottles reach their sidecar through a Unix socket, which --host-uds=open lets them connect to).
+# Registered in daemon.json and picked up with a reload (SIGHUP), never a restart of the engine.
+GVISOR_RUNTIME='"runsc":{"path":"/usr/bin/runsc","runtimeArgs":["--network=none","--host-uds=open"]}'
+register_gvisor() {
+  docker info --format '{{json .Runtimes}}' 2>/dev/null | grep -q '"runsc"' && return 0
+  [ "$(id -u)" -eq 0 ] || die "the engine has no runsc runtime and this is not root: register gVisor as README.md says (Backends) and run again."
+  local config=/etc/docker/daemon.json
+  mkdir -p /etc/docker
+  if [ ! -s "$config" ] || [ "$(tr -d ' \n\t' <"$config")" = "{}" ]; then
+    printf '{"runtimes":{%s}}\n' "$GVISOR_RUNTIME" >"$config"
+  else
+    command -v python3 >/dev/null 2>&1 || die "$config exists and python3, which this script merges it with, is missing: add the runsc runtime to it as README.md says and run again."
+    python3 - "$config" "{$GVISOR_RUNTIME}" <<'PY'
+import json, sys
+path, runtime = sys.argv[1], json.loads(sys.argv[2])
+with open(path) as f:
+    config = json.load(f)
+config.setdefault("runtimes", {}).update(runtime)
+with open(path, "w") as f:
+    json.dump(config, f, indent=2)
+PY
+  fi
+  say "registering gVisor (runsc) with the Docker engine: $config, then a reload"
+  kill -HUP "$(pidof dockerd)"
+  local i
+  for i in $(seq 1 50); do
+    docker info --format '{{json .Runtimes}}' | grep -q '"runsc"' && return 0
+    sleep 0.2
+  done
+  die "dockerd did not pick up the runsc runtime from $config after a reload (SIGHUP); see its log"
+}
+
 build_images() {
   local script
   for script in build/images/*.sh; do
@@ -70,6 +104,7 @@ build_images() {
 command -v dotnet >/dev/null 2>&1 || die "the .NET 10 SDK is missing: install it from https://dot.net and run again."
 install_prerequisites
 start_docker_engine
+register_gvisor
 build_images
 
 # The failures, last: whoever reads only the end of the output (a CI page) sees which tests failed

@@ -24,6 +24,9 @@ public static class QueueNames
     /// <summary>Set of the agent keys the Workers' manifests declare, for pickers and for checking a launch request.</summary>
     public const string Agents = "botbottle:agents";
 
+    /// <summary>Hash: backend name -> "" when a Worker can run it, else why not (for the launch form and the API).</summary>
+    public const string Backends = "botbottle:backends";
+
     /// <summary>Hash: slug -> how many requests the bottle's egress proxy has denied.</summary>
     public const string EgressDenied = "botbottle:egress:denied";
 

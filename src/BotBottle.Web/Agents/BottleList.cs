@@ -1,3 +1,4 @@
+using BotBottle.Core.Backends;
 using BotBottle.Core.Bottles;
 using BotBottle.Core.Jobs;
 using StackExchange.Redis;
@@ -22,6 +23,13 @@ public sealed class BottleList(IConnectionMultiplexer redis)
     public Task<bool> IsUpAsync(string slug) => redis.GetDatabase().HashExistsAsync(QueueNames.Bottles, slug);
 
     /// <summary>The agent keys the Workers' manifests declare, sorted.</summary>
+    /// <summary>Every backend, in display order, with why no Worker can run it (null when one can, or none has said).</summary>
+    public async Task<IReadOnlyList<(string Name, string? Unavailable)>> BackendsAsync()
+    {
+        var said = (await redis.GetDatabase().HashGetAllAsync(QueueNames.Backends)).ToDictionary(e => (string)e.Name!, e => (string?)e.Value, StringComparer.Ordinal);
+        return [.. BackendNames.All.Select(name => (name, said.GetValueOrDefault(name) is { Length: > 0 } reason ? reason : null))];
+    }
+
     public async Task<IReadOnlyList<string>> AgentKeysAsync() =>
         [.. (await redis.GetDatabase().SetMembersAsync(QueueNames.Agents)).Select(v => (string)v!).Order(StringComparer.Ordinal)];
 }

@@ -115,9 +115,17 @@ public static class BottlesApi
             return Results.BadRequest(new ApiError(label.Error!));
         }
 
-        if (request.Backend is { Length: > 0 } backend && !BackendNames.TryParse(backend, out _))
+        if (request.Backend is { Length: > 0 } backend)
         {
-            return Results.BadRequest(new ApiError($"unknown backend '{backend}'", BackendNames.All));
+            if (!BackendNames.TryParse(backend, out _))
+            {
+                return Results.BadRequest(new ApiError($"unknown backend '{backend}'", BackendNames.All));
+            }
+
+            if ((await bottles.BackendsAsync()).Single(b => b.Name == backend).Unavailable is { } unavailable)
+            {
+                return Results.BadRequest(new ApiError($"the {backend} backend is not available: {unavailable}"));
+            }
         }
 
         var color = AnsiColor.Parse(request.Color);

@@ -67,6 +67,7 @@ public static class BottlesServiceCollectionExtensions
         services.AddHostedService<NetworkWarmup>();
         services.AddHostedService<BottleReconciler>();
         services.AddHostedService<ManifestAnnouncer>();
+        services.AddHostedService<BackendAnnouncer>();
         services.AddHostedService<JobConsumer>();
         services.AddHostedService<PrQueuePump>();
         services.AddHostedService<EgressMonitor>();

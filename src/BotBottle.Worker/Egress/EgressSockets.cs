@@ -83,7 +83,9 @@ public static class EgressSockets
         return ["/bin/sh", "-c",
             $"command -v socat >/dev/null || {{ echo '{NoSocat}' >&2; exit 127; }}; {relays} " +
             $"for i in $(seq 200); do [ \"$(grep -c '^ *[0-9]*: 0100007F:[0-9A-F]* 00000000:0000 0A' /proc/net/tcp)\" -ge {count} ] && break; sleep 0.05; done; " +
-            $"echo '{ReadyLine}' >&2; exec sleep infinity"];
+            // Not "exec sleep": gVisor (Debian's 2022 runsc) loses the container when its first process
+            // replaces itself while an exec joins the sandbox, and the Worker execs the harness at once.
+            $"echo '{ReadyLine}' >&2; sleep infinity"];
     }
 
     /// <summary>What the bottle says once its relays listen.</summary>

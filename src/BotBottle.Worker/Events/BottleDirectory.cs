@@ -33,6 +33,26 @@ public sealed partial class BottleDirectory(IConnectionMultiplexer redis, ILogge
         return keys.Length == 0 ? Task.CompletedTask : db.SetAddAsync(QueueNames.Agents, keys);
     });
 
+    /// <summary>
+    /// Which backends this Worker can run: each by name, "" when it can, else why not. A backend some
+    /// Worker can run stays offered whatever another one says.
+    /// </summary>
+    public Task PublishBackendsAsync(IReadOnlyDictionary<string, string?> unavailable) => Safely(async db =>
+    {
+        ArgumentNullException.ThrowIfNull(unavailable);
+        foreach (var (backend, reason) in unavailable)
+        {
+            if (reason is null)
+            {
+                await db.HashSetAsync(QueueNames.Backends, backend, "");
+            }
+            else
+            {
+                await db.HashSetAsync(QueueNames.Backends, backend, reason, When.NotExists);
+            }
+        }
+    });
+
     private async Task Safely(Func<IDatabase, Task> write)
     {
         try

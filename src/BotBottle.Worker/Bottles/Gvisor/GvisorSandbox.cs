@@ -24,6 +24,15 @@ public sealed record GvisorSandbox(string Runtime, string Sockets, EgressOptions
         // No network device, no IPv6 to turn off (and gVisor has no such sysctls).
         host.Sysctls = null;
         host.Mounts = [.. host.Mounts ?? [], new Mount { Type = "bind", Source = Sockets, Target = EgressSockets.MountPath, ReadOnly = true }];
+        // The host's pids limit counts gVisor's own threads and, on its ptrace platform, a host
+        // process per agent thread besides: the agent's processes get about half of it.
+        host.PidsLimit = PidsLimit(host.PidsLimit);
         return spec;
     }
+
+    /// <summary>The host's pids limit for a sandbox whose agent may have <paramref name="agentPids"/> processes.</summary>
+    public static long? PidsLimit(long? agentPids) => agentPids is { } pids and > 0 ? (pids * 2) + SandboxThreads : null;
+
+    /// <summary>What gVisor's kernel itself runs as host threads, whatever the agent does.</summary>
+    private const long SandboxThreads = 128;
 }
