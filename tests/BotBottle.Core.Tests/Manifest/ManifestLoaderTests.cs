@@ -1,3 +1,4 @@
+using BotBottle.Core.Backends;
 using BotBottle.Core.Manifest;
 using BotBottle.Core.Tests.TestSupport;
 
@@ -284,6 +285,34 @@ public sealed class ManifestLoaderTests
             """);
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", BackendKind.Docker)]
+    [InlineData("backend: docker", BackendKind.Docker)]
+    [InlineData("backend: gvisor", BackendKind.Gvisor)]
+    public void An_agent_runs_on_docker_unless_its_manifest_names_another_backend(string line, BackendKind expected)
+    {
+        var agent = Parse($$"""
+            agents:
+              a:
+                image: img
+                harness: claude
+                {{line}}
+            """).GetAgent("a");
+
+        Assert.Equal(expected, agent.Backend);
+    }
+
+    [Fact]
+    public void An_unknown_backend_is_rejected_with_the_ones_there_are()
+    {
+        var error = Rejects("""
+            agents:
+              a: { image: img, harness: claude, backend: firecracker }
+            """);
+
+        Assert.Contains("agents.a.backend: unknown backend 'firecracker'; expected one of: docker, gvisor", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -78,6 +78,29 @@ public sealed class BottlesApiTests(RunningWeb web) : IClassFixture<RunningWeb>,
         Assert.Equal((JobKind.Run, "fix the flaky test", "claude"), (job.Kind, job.Task, job.Label));
     }
 
+    [Theory]
+    [InlineData("gvisor", null, HttpStatusCode.Accepted, null)]
+    [InlineData("docker", null, HttpStatusCode.Accepted, null)]
+    [InlineData("gvisor", "the Docker engine has no 'runsc' runtime registered", HttpStatusCode.BadRequest, "the gvisor backend is not available: the Docker engine has no 'runsc' runtime registered")]
+    [InlineData("firecracker", null, HttpStatusCode.BadRequest, "unknown backend 'firecracker'")]
+    public async Task A_launch_names_its_backend_which_must_be_one_a_Worker_offers(string backend, string? workersSay, HttpStatusCode status, string? error)
+    {
+        await web.Redis.Connection.GetDatabase().HashSetAsync(QueueNames.Backends, [new("docker", ""), new("gvisor", workersSay ?? "")]);
+
+        using var response = await SendAsync(HttpMethod.Post, "/api/bottles", new LaunchRequest("claude", Backend: backend));
+
+        Assert.Equal(status, response.StatusCode);
+        if (error is null)
+        {
+            Assert.Equal(backend, Assert.Single(await web.QueuedJobsAsync()).Backend);
+        }
+        else
+        {
+            Assert.Equal(error, (await response.Content.ReadFromJsonAsync<ApiError>())!.Error);
+            Assert.Empty(await web.QueuedJobsAsync());
+        }
+    }
+
     [Fact]
     public async Task A_launch_repeated_with_its_idempotency_key_is_queued_once_and_answered_with_the_same_job()
     {

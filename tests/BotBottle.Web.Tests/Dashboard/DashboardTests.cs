@@ -70,6 +70,26 @@ public sealed class DashboardTests(RunningDashboard stack)
     }
 
     [Fact]
+    public async Task A_bottle_launched_on_the_gvisor_backend_from_the_picker_shows_it_on_its_row()
+    {
+        var page = await stack.SignedInPageAsync("alice");
+        // The Worker offered it at start: this machine's engine has the runsc runtime (test.sh registers it).
+        await Assertions.Expect(page.Locator("[data-testid='backend'] option[value='gvisor']")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+
+        await page.GetByTestId("agent").SelectOptionAsync("shell");
+        await page.GetByLabel("Label").FillAsync("sandboxed");
+        await page.GetByTestId("backend").SelectOptionAsync("gvisor");
+        await page.GetByTestId("launch").ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("launch-message")).ToContainTextAsync("sandboxed is running in bottle", new() { Timeout = 60_000 });
+        var row = page.Locator("tr", new() { Has = page.Locator(".agent-label", new() { HasTextString = "sandboxed" }) });
+        await Assertions.Expect(row).ToContainTextAsync("gvisor", new() { Timeout = 60_000 });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Stop sandboxed" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm stopping sandboxed" }).ClickAsync();
+        await Assertions.Expect(row).ToHaveCountAsync(0, new() { Timeout = 60_000 });
+    }
+
+    [Fact]
     public async Task Signing_in_with_the_teams_provider_records_the_login_on_what_they_launch_and_stop_and_others_are_refused()
     {
         var context = await stack.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = stack.Web.Url.ToString() });

@@ -124,6 +124,18 @@ public sealed class BottleIsolationTests : IAsyncLifetime
         Assert.Equal(backend.ToName(), (await _bottles.Backend.EnumerateAsync(default)).Single(a => a.Slug == bottle.Slug).BackendName);
     }
 
+    [Fact]
+    public async Task A_gvisor_bottle_on_an_engine_without_the_runtime_is_refused_before_anything_is_made_with_what_to_do()
+    {
+        await using var bottles = new BottleHarness(File.ReadAllText(_bottles.ManifestPath), o => o.GvisorRuntime = "no-such-runtime");
+        var spec = new BottleSpec(bottles.Manifest, "shell", false, "/home/operator/project", "test", RequestedBackend: BackendKind.Gvisor);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => bottles.Backend.PrepareAsync(spec, WorkspaceSource.Empty, default));
+
+        Assert.StartsWith("the gvisor backend is not available on this Worker: the Docker engine has no 'no-such-runtime' runtime registered: install gVisor", error.Message, StringComparison.Ordinal);
+        Assert.Empty(bottles.State.ListSlugs());
+    }
+
     private async Task<PreparedBottle> LaunchAsync(BackendKind backend)
     {
         var spec = new BottleSpec(_bottles.Manifest, "shell", false, "/home/operator/project", "test", RequestedBackend: backend);
