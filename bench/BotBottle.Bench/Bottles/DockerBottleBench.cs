@@ -32,12 +32,14 @@ public sealed class DockerBottleBench(string image, int launches, int bottles, T
         var raw = new Measurement("raw docker create+start (default bridge)");
         var rawIsolated = new Measurement("raw docker create+start on an internal network");
         var launch = new Measurement("bottle launch (prepare+launch)");
+        var gvisor = new Measurement("gVisor bottle launch (prepare+launch)");
         var isolatedNetwork = await CreateInternalNetworkAsync();
         for (var i = 0; i < launches; i++)
         {
             await RawCreateStartAsync(raw, network: null);
             await RawCreateStartAsync(rawIsolated, isolatedNetwork);
-            await BottleLaunchAsync(launch);
+            await BottleLaunchAsync(launch, BackendKind.Docker);
+            await BottleLaunchAsync(gvisor, BackendKind.Gvisor);
         }
 
         await _docker.Networks.DeleteNetworkAsync(isolatedNetwork);
@@ -45,6 +47,7 @@ public sealed class DockerBottleBench(string image, int launches, int bottles, T
         report.Add(rawIsolated.Row(raw));
         report.Add(launch.Row(raw));
         report.Add(launch.Row(rawIsolated).Replace("| bottle launch (prepare+launch) |", "| bottle launch, against the internal-network baseline |", StringComparison.Ordinal));
+        report.Add(gvisor.Row(launch).Replace("| gVisor bottle launch (prepare+launch) |", "| gVisor bottle launch, against the docker bottle launch |", StringComparison.Ordinal));
 
         var slugs = await LaunchManyAsync(bottles);
         var list = new Measurement($"docker list of {bottles} containers");
@@ -104,17 +107,17 @@ public sealed class DockerBottleBench(string image, int launches, int bottles, T
         await _docker.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true });
     }
 
-    private async Task BottleLaunchAsync(Measurement measurement)
+    private async Task BottleLaunchAsync(Measurement measurement, BackendKind backend)
     {
         // As on a Worker between launches: the spare pool (networks with their standby proxies) has refilled.
         await _backend.WarmAsync(default);
-        var slug = await measurement.TimeAsync(LaunchOneAsync);
+        var slug = await measurement.TimeAsync(() => LaunchOneAsync(backend));
         await _backend.TeardownAsync(slug, deleteState: true, default);
     }
 
-    private async Task<string> LaunchOneAsync()
+    private async Task<string> LaunchOneAsync(BackendKind backend = BackendKind.Docker)
     {
-        var spec = new BottleSpec(_manifest, "bench", false, _root, "bench", "bench", "cyan");
+        var spec = new BottleSpec(_manifest, "bench", false, _root, "bench", "bench", "cyan", backend);
         var bottle = await _backend.PrepareAsync(spec, WorkspaceSource.Empty, default);
         await _backend.LaunchAsync(bottle, default);
         return bottle.Slug;

@@ -81,14 +81,20 @@ public sealed class EgressProxyBench(int requests, int concurrency, int seconds,
     public async Task<string> RunAsync()
     {
         await StartServerAsync();
-        var bottle = await LaunchBottleAsync();
+        var bottle = await LaunchBottleAsync(BackendKind.Docker);
         var proxy = SubnetPool.AddressIn(RuntimeRecord.TryRead(bottle.StateDirectory)!.Subnet!, EgressSidecars.ProxyOffset) + ":3128";
+        // A gVisor bottle reaches the same sidecar through its loopback relay and a Unix socket.
+        var sandboxed = await LaunchBottleAsync(BackendKind.Gvisor);
+        var relay = $"{EgressSockets.BottleAddress}:3128";
         await StartDirectClientAsync();
 
         var direct = new Measurement("direct request (no proxy), new connection each");
         var proxied = new Measurement("through the egress proxy, new connection each");
         var directUpload = new Measurement("direct 512 KiB upload (no proxy)");
         var proxiedUpload = new Measurement("512 KiB upload through the proxy, body scanned");
+        var gvisor = new Measurement("from a gVisor bottle through the proxy (socket relay), new connection each");
+        var gvisorUpload = new Measurement("512 KiB upload from a gVisor bottle through the proxy");
+        var (gvisorRps, gvisorMbps, gvisorUpMbps) = (new List<double>(), new List<double>(), new List<double>());
         var (directRps, proxiedRps, directMbps, proxiedMbps) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
         var (directUpMbps, proxiedUpMbps) = (new List<double>(), new List<double>());
         for (var round = 0; round < 2; round++)
@@ -96,6 +102,12 @@ public sealed class EgressProxyBench(int requests, int concurrency, int seconds,
             log.WriteLine($"egress bench: round {round + 1} of 2");
             var d = await RunClientAsync(cmd => ExecInDirectClientAsync(cmd), "");
             var p = await RunClientAsync(cmd => _backend!.ExecAsync(bottle.Slug, cmd, null, default), proxy);
+            var g = await RunClientAsync(cmd => _backend!.ExecAsync(sandboxed.Slug, cmd, null, default), relay);
+            g.Latencies.ForEach(gvisor.Add);
+            g.Uploads.ForEach(gvisorUpload.Add);
+            gvisorRps.Add(g.Rps);
+            gvisorMbps.Add(g.Mbps);
+            gvisorUpMbps.Add(g.UploadMbps);
             d.Latencies.ForEach(direct.Add);
             p.Latencies.ForEach(proxied.Add);
             d.Uploads.ForEach(directUpload.Add);
@@ -114,18 +126,21 @@ public sealed class EgressProxyBench(int requests, int concurrency, int seconds,
             Measurement.Header,
             direct.Row(null),
             proxied.Row(direct),
+            gvisor.Row(direct),
+            gvisor.Row(proxied).Replace($"| {gvisor.Name} |", "| gVisor through the proxy, against the docker bottle through the proxy |", StringComparison.Ordinal),
             directUpload.Row(null),
             proxiedUpload.Row(directUpload),
+            gvisorUpload.Row(proxiedUpload),
             "",
-            "| throughput | direct | through proxy | ratio |",
-            "|---|---|---|---|",
-            Row("requests/s (1 KiB, parallel clients)", directRps.Average(), proxiedRps.Average()),
-            Row("MiB/s (32 MiB download)", directMbps.Average(), proxiedMbps.Average()),
-            Row("MiB/s (512 KiB uploads, scanned)", directUpMbps.Average(), proxiedUpMbps.Average()));
+            "| throughput | direct | through proxy | ratio | gVisor through proxy | ratio to direct |",
+            "|---|---|---|---|---|---|",
+            Row("requests/s (1 KiB, parallel clients)", directRps.Average(), proxiedRps.Average(), gvisorRps.Average()),
+            Row("MiB/s (32 MiB download)", directMbps.Average(), proxiedMbps.Average(), gvisorMbps.Average()),
+            Row("MiB/s (512 KiB uploads, scanned)", directUpMbps.Average(), proxiedUpMbps.Average(), gvisorUpMbps.Average()));
     }
 
-    private static string Row(string name, double direct, double proxied) => string.Create(CultureInfo.InvariantCulture,
-        $"| {name} | {direct:F0} | {proxied:F0} | {proxied / direct:F2} |");
+    private static string Row(string name, double direct, double proxied, double gvisor) => string.Create(CultureInfo.InvariantCulture,
+        $"| {name} | {direct:F0} | {proxied:F0} | {proxied / direct:F2} | {gvisor:F0} | {gvisor / direct:F2} |");
 
     private async Task<ClientResult> RunClientAsync(Func<IReadOnlyList<string>, Task<ExecOutcome>> exec, string proxy)
     {
@@ -148,17 +163,21 @@ public sealed class EgressProxyBench(int requests, int concurrency, int seconds,
         return new ExecOutcome((int)inspect.ExitCode, stdout, stderr);
     }
 
-    private async Task<PreparedBottle> LaunchBottleAsync()
+    private async Task<PreparedBottle> LaunchBottleAsync(BackendKind backend)
     {
         var manifestPath = Path.Combine(_root, "agents.yaml");
-        Directory.CreateDirectory(_root);
-        await File.WriteAllTextAsync(manifestPath, $"agents:\n  bench:\n    image: {Image}\n    harness: claude\n    egress: [{Target}]\n");
-        var options = new BottleOptions { StateRoot = Path.Combine(_root, "state"), ManifestPath = manifestPath, WarmNetworks = 0 };
-        var egress = new EgressOptions { OutsideNetwork = Outside };
-        // The stand-in server sits in private address space (a Docker network): open exactly it.
-        egress.PrivateNetworks.Add(_serverAddress);
-        (_backend, _sidecars) = BenchBackend.Create(_docker, options, egress);
-        var spec = new BottleSpec(ManifestLoader.LoadFile(manifestPath), "bench", false, "", "bench", "", "");
+        if (_backend is null)
+        {
+            Directory.CreateDirectory(_root);
+            await File.WriteAllTextAsync(manifestPath, $"agents:\n  bench:\n    image: {Image}\n    harness: claude\n    egress: [{Target}]\n");
+            var options = new BottleOptions { StateRoot = Path.Combine(_root, "state"), ManifestPath = manifestPath, WarmNetworks = 0 };
+            var egress = new EgressOptions { OutsideNetwork = Outside };
+            // The stand-in server sits in private address space (a Docker network): open exactly it.
+            egress.PrivateNetworks.Add(_serverAddress);
+            (_backend, _sidecars) = BenchBackend.Create(_docker, options, egress);
+        }
+
+        var spec = new BottleSpec(ManifestLoader.LoadFile(manifestPath), "bench", false, "", "bench", "", "", backend);
         var bottle = await _backend.PrepareAsync(spec, WorkspaceSource.Empty, default);
         await _backend.LaunchAsync(bottle, default);
         return bottle;
