@@ -84,6 +84,28 @@ public sealed class CliTests(RunningServices services) : IClassFixture<RunningSe
     }
 
     [Fact]
+    public async Task Start_with_a_backend_runs_the_bottle_there_and_list_says_which()
+    {
+        var started = await Cli.RunAsync(null, ["start", "claude", "--label", "sandboxed", "--backend", "gvisor", "--detach", .. Server]);
+
+        Assert.True(started.ExitCode == 0, started.Stderr);
+        var slug = started.Stdout.Trim();
+        var plain = await Cli.RunAsync(null, ["list", .. Server]);
+        Assert.Contains($"[gvisor] {slug} sandboxed (claude) started ", plain.Stdout, StringComparison.Ordinal);
+        await StopAsync(slug);
+    }
+
+    [Fact]
+    public async Task A_backend_that_is_not_one_is_refused_naming_the_ones_there_are()
+    {
+        var result = await Cli.RunAsync(null, ["start", "claude", "--label", "x", "--backend", "firecracker", "--detach", .. Server]);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("Argument 'firecracker' not recognized", result.Stderr, StringComparison.Ordinal);
+        Assert.All(["'docker'", "'gvisor'"], backend => Assert.Contains(backend, result.Stderr, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Logs_and_list_show_what_the_egress_proxy_denied()
     {
         var started = await Cli.RunAsync(null, ["start", "claude", "--label", "leaky", "--detach", .. Server]);
