@@ -11,34 +11,14 @@ namespace BotBottle.Worker.Egress;
 internal sealed class SidecarReadiness(IDockerClient docker, EgressOptions options)
 {
     /// <summary>Waits until Squid in <paramref name="name"/> has said it listens more than <paramref name="alreadyListening"/> times.</summary>
-    public async Task WaitUntilListeningAsync(string name, int alreadyListening, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.ReadyTimeout);
-        try
-        {
-            while (true)
-            {
-                var log = await docker.StderrAsync(name, timeout.Token);
-                if (ListeningCount(log) > alreadyListening)
-                {
-                    return;
-                }
-
-                var state = (await docker.Containers.InspectContainerAsync(name, timeout.Token)).State;
-                if (state is { Running: false })
-                {
-                    throw new InvalidOperationException($"the egress proxy {name} exited ({state.ExitCode}): {ContainerLogs.LastLines(log)}");
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(25), timeout.Token);
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"the egress proxy {name} did not start listening within {options.ReadyTimeout.TotalSeconds:0} s");
-        }
-    }
+    public Task WaitUntilListeningAsync(string name, int alreadyListening, CancellationToken cancellationToken) =>
+        docker.WaitForAsync(
+            name,
+            log => ListeningCount(log) > alreadyListening,
+            options.ReadyTimeout,
+            (code, lines) => $"the egress proxy {name} exited ({code}): {lines}",
+            $"the egress proxy {name} did not start listening within {options.ReadyTimeout.TotalSeconds:0} s",
+            cancellationToken);
 
     /// <summary>How often Squid in <paramref name="name"/> has said it listens so far.</summary>
     public async Task<int> ListeningCountAsync(string name, CancellationToken cancellationToken) =>

@@ -11,32 +11,12 @@ namespace BotBottle.Worker.Bottles.Gvisor;
 /// </summary>
 internal sealed class RelayReadiness(IDockerClient docker, TimeSpan timeout)
 {
-    public async Task WaitAsync(string container, CancellationToken cancellationToken)
-    {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(timeout);
-        try
-        {
-            while (true)
-            {
-                var log = await docker.StderrAsync(container, limit.Token);
-                if (log.Contains(EgressSockets.ReadyLine, StringComparison.Ordinal))
-                {
-                    return;
-                }
-
-                var state = (await docker.Containers.InspectContainerAsync(container, limit.Token)).State;
-                if (state is { Running: false })
-                {
-                    throw new InvalidOperationException($"the bottle {container} exited ({state.ExitCode}) before its relays to the egress proxy listened: {ContainerLogs.LastLines(log)}");
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(25), limit.Token);
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"the relays of bottle {container} to its egress proxy did not listen within {timeout.TotalSeconds:0} s");
-        }
-    }
+    public Task WaitAsync(string container, CancellationToken cancellationToken) =>
+        docker.WaitForAsync(
+            container,
+            log => log.Contains(EgressSockets.ReadyLine, StringComparison.Ordinal),
+            timeout,
+            (code, lines) => $"the bottle {container} exited ({code}) before its relays to the egress proxy listened: {lines}",
+            $"the relays of bottle {container} to its egress proxy did not listen within {timeout.TotalSeconds:0} s",
+            cancellationToken);
 }
