@@ -22,7 +22,6 @@ public sealed class BottleList(IConnectionMultiplexer redis)
 
     public Task<bool> IsUpAsync(string slug) => redis.GetDatabase().HashExistsAsync(QueueNames.Bottles, slug);
 
-    /// <summary>The agent keys the Workers' manifests declare, sorted.</summary>
     /// <summary>Every backend, in display order, with why no Worker can run it (null when one can, or none has said).</summary>
     public async Task<IReadOnlyList<(string Name, string? Unavailable)>> BackendsAsync()
     {
@@ -30,6 +29,7 @@ public sealed class BottleList(IConnectionMultiplexer redis)
         return [.. BackendNames.All.Select(name => (name, said.GetValueOrDefault(name) is { Length: > 0 } reason ? reason : null))];
     }
 
+    /// <summary>The agent keys the Workers' manifests declare, sorted.</summary>
     public async Task<IReadOnlyList<string>> AgentKeysAsync() =>
         [.. (await redis.GetDatabase().SetMembersAsync(QueueNames.Agents)).Select(v => (string)v!).Order(StringComparer.Ordinal)];
 }

@@ -1,7 +1,7 @@
 using BotBottle.Core.Api;
+using BotBottle.Core.Backends;
 using BotBottle.Core.Bottles;
 using BotBottle.Core.Events;
-using BotBottle.Core.Backends;
 using BotBottle.Core.Colors;
 using BotBottle.Core.Jobs;
 using BotBottle.Core.Labels;

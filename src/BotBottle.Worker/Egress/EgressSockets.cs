@@ -29,6 +29,11 @@ public static class EgressSockets
     /// </summary>
     public static async Task<string> PrepareAsync(string bottleStateDirectory, CancellationToken cancellationToken)
     {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("gVisor bottles need a Linux Worker");
+        }
+
         var directory = HostDirectory(bottleStateDirectory);
         if (Directory.Exists(directory))
         {
@@ -36,11 +41,6 @@ public static class EgressSockets
         }
 
         Directory.CreateDirectory(directory);
-        if (OperatingSystem.IsWindows())
-        {
-            throw new PlatformNotSupportedException("gVisor bottles need a Linux Worker");
-        }
-
         if (Environment.IsPrivilegedProcess)
         {
             File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
@@ -76,13 +76,13 @@ public static class EgressSockets
     /// </summary>
     public static IList<string> BottleCommand(EgressOptions options)
     {
-        var relays = string.Join(" ", Relays(options).Select(r => string.Create(CultureInfo.InvariantCulture,
+        var relays = Relays(options);
+        var listeners = string.Join(" ", relays.Select(r => string.Create(CultureInfo.InvariantCulture,
             $"socat TCP-LISTEN:{r.Port},bind={BottleAddress},fork,reuseaddr UNIX-CONNECT:{MountPath}/{r.Socket} &")));
         // Ready once every relay listens (state 0A in /proc/net/tcp): the Worker waits for the line.
-        var count = Relays(options).Count;
         return ["/bin/sh", "-c",
-            $"command -v socat >/dev/null || {{ echo '{NoSocat}' >&2; exit 127; }}; {relays} " +
-            $"for i in $(seq 200); do [ \"$(grep -c '^ *[0-9]*: 0100007F:[0-9A-F]* 00000000:0000 0A' /proc/net/tcp)\" -ge {count} ] && break; sleep 0.05; done; " +
+            $"command -v socat >/dev/null || {{ echo '{NoSocat}' >&2; exit 127; }}; {listeners} " +
+            $"for i in $(seq 200); do [ \"$(grep -c '^ *[0-9]*: 0100007F:[0-9A-F]* 00000000:0000 0A' /proc/net/tcp)\" -ge {relays.Count} ] && break; sleep 0.05; done; " +
             // Not "exec sleep": gVisor (Debian's 2022 runsc) loses the container when its first process
             // replaces itself while an exec joins the sandbox, and the Worker execs the harness at once.
             $"echo '{ReadyLine}' >&2; sleep infinity"];

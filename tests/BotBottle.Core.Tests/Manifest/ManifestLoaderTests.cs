@@ -27,6 +27,15 @@ public sealed class ManifestLoaderTests
 
     private static ManifestException Rejects(string yaml) => Assert.Throws<ManifestException>(() => Parse(yaml));
 
+    /// <summary>Agent "a" (image and harness only) with <paramref name="line"/> added to its entry.</summary>
+    private static AgentDefinition AgentWith(string line) => Parse($$"""
+        agents:
+          a:
+            image: img
+            harness: claude
+            {{line}}
+        """).GetAgent("a");
+
     [Fact]
     public void Full_agent_declaration_is_read_into_every_field()
     {
@@ -293,13 +302,7 @@ public sealed class ManifestLoaderTests
     [InlineData("backend: gvisor", BackendKind.Gvisor)]
     public void An_agent_runs_on_docker_unless_its_manifest_names_another_backend(string line, BackendKind expected)
     {
-        var agent = Parse($$"""
-            agents:
-              a:
-                image: img
-                harness: claude
-                {{line}}
-            """).GetAgent("a");
+        var agent = AgentWith(line);
 
         Assert.Equal(expected, agent.Backend);
     }
@@ -321,13 +324,7 @@ public sealed class ManifestLoaderTests
     [InlineData("tlsPorts: [443, 6443, 6443]", new[] { 443, 6443 })]
     public void Tunnels_go_to_443_and_the_listed_tls_ports(string line, int[] expected)
     {
-        var agent = Parse($$"""
-            agents:
-              a:
-                image: img
-                harness: claude
-                {{line}}
-            """).GetAgent("a");
+        var agent = AgentWith(line);
 
         Assert.Equal(expected, agent.TlsPorts);
     }
