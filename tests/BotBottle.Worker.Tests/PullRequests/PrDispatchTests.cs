@@ -135,7 +135,19 @@ public sealed class PrDispatchTests : IAsyncLifetime
     public async Task Different_PRs_run_in_parallel()
     {
         await using var worker = StartWorker();
-        _model.Delay = _ => TimeSpan.FromSeconds(2);
+        // Each PR's model requests are held until the other PR's run has asked too, up to a minute:
+        // run side by side they meet whatever each launch costs on a loaded machine; run one after
+        // the other, the first waits out the minute alone (a fixed delay only made overlap likely).
+        var asked = new[] { new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        _model.Gate = async body =>
+        {
+            var pr = body.Contains("Review PR #7", StringComparison.Ordinal) ? 0 : body.Contains("Review PR #8", StringComparison.Ordinal) ? 1 : -1;
+            if (pr >= 0)
+            {
+                asked[pr].TrySetResult();
+                await Task.WhenAny(asked[1 - pr].Task, Task.Delay(TimeSpan.FromMinutes(1)));
+            }
+        };
 
         var jobs = new[] { Job(Work(PrWorkKind.Start, "Review PR #7", "d-7")), Job(Work(PrWorkKind.Start, "Review PR #8", "d-8") with { Number = 8 }) };
         foreach (var job in jobs)
