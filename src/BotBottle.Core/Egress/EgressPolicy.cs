@@ -34,13 +34,19 @@ public sealed record EgressPolicy(IReadOnlyList<EgressRule> Allowed, IReadOnlyLi
         ArgumentNullException.ThrowIfNull(agent);
         var apis = harnessApis.Distinct().ToList();
         var allowed = agent.Egress.Concat(apis).Concat(platformExtras).Distinct().ToList();
-        // The harness's API is exempt from the scan anyway; a tunnel to its port (a test server or a
-        // proxy on another port) opens nothing new.
-        var tlsPorts = agent.TlsPorts.Concat(apis.Select(api => api.Port).OfType<int>()).Distinct().Order().ToList();
-        return new EgressPolicy(allowed, apis) { TlsPorts = tlsPorts };
+        // A tunnel to the harness's own API is allowed whatever its port (see AllowsTunnel); its
+        // port does not join TlsPorts, or a tunnel to that port of any allowlisted host would pass.
+        return new EgressPolicy(allowed, apis) { TlsPorts = [.. agent.TlsPorts.Distinct().Order()] };
     }
 
     public bool Allows(string host, int port) => Allowed.Any(rule => rule.Matches(host, port));
+
+    /// <summary>
+    /// Whether a tunnel (CONNECT) may go to <paramref name="host"/>:<paramref name="port"/> as far as
+    /// its port goes: a TLS port, or the harness's own API on whatever port it listens (its
+    /// conversation is exempt from the scan anyway).
+    /// </summary>
+    public bool AllowsTunnel(string host, int port) => TlsPorts.Contains(port) || ScanExempt.Any(rule => rule.Matches(host, port));
 
     /// <summary>
     /// Why the proxy denied a request, from what it logged: a credential match names its pattern;
@@ -50,7 +56,7 @@ public sealed record EgressPolicy(IReadOnlyList<EgressRule> Allowed, IReadOnlyLi
     public EgressDenialReason ClassifyDenial(string host, int port, string? credential, string method = "GET") =>
         IsUnscannable(credential) ? EgressDenialReason.Unscannable
         : !string.IsNullOrEmpty(credential) ? EgressDenialReason.Credential
-        : method == "CONNECT" && !TlsPorts.Contains(port) ? EgressDenialReason.TunnelPort
+        : method == "CONNECT" && !AllowsTunnel(host, port) ? EgressDenialReason.TunnelPort
         : Allows(host, port) ? EgressDenialReason.ForbiddenAddress
         : EgressDenialReason.NotAllowlisted;
 

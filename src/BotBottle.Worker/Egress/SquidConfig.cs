@@ -225,7 +225,8 @@ public static class SquidConfig
 
         // A tunnel goes only to TLS ports (a plain-HTTP port inside a tunnel would pass unscanned),
         // and only http and https are spoken (Squid would gateway ftp:// or whois:// otherwise).
-        Line(conf, "http_access deny CONNECT !tls_ports");
+        // The harness's own API is the exception: its port may be any, and its conversation is not scanned.
+        Line(conf, exempt is null ? "http_access deny CONNECT !tls_ports" : $"http_access deny CONNECT !tls_ports !{exempt}");
         Line(conf, "http_access deny !CONNECT !web_proto");
         Line(conf, $"http_access deny !{allowlisted}");
         Line(conf, "http_access deny to_forbidden");

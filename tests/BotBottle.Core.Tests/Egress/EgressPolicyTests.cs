@@ -86,13 +86,17 @@ public sealed class EgressPolicyTests
     }
 
     [Fact]
-    public void Tunnels_may_go_to_443_the_agents_tls_ports_and_the_harness_api_port()
+    public void Tunnels_may_go_to_443_the_agents_tls_ports_and_to_the_harness_api_on_its_own_port_only()
     {
-        var agent = Agent(Harness.Claude, "pypi.org") with { TlsPorts = [443, 6443] };
+        var agent = Agent(Harness.Claude, "pypi.org", "pypi.org:8443") with { TlsPorts = [443, 6443] };
 
         var policy = EgressPolicy.For(agent, [EgressRule.Parse("model.test:8443")], []);
 
-        Assert.Equal([443, 6443, 8443], policy.TlsPorts);
+        Assert.Equal([443, 6443], policy.TlsPorts);
+        Assert.True(policy.AllowsTunnel("pypi.org", 6443));
+        Assert.True(policy.AllowsTunnel("model.test", 8443));
+        Assert.False(policy.AllowsTunnel("pypi.org", 8443));
+        Assert.Equal(EgressDenialReason.TunnelPort, policy.ClassifyDenial("pypi.org", 8443, null, "CONNECT"));
     }
 
     [Fact]

@@ -48,7 +48,8 @@ public sealed class EgressTests(EgressWorld world)
     [Fact]
     public async Task Tunnels_go_only_to_tls_ports_of_allowlisted_hosts_and_only_http_and_https_are_spoken()
     {
-        // A tunnel to a plain-HTTP port would carry requests the scanner never sees.
+        // A tunnel to a plain-HTTP port would carry requests the scanner never sees, even when the
+        // harness's API listens on that port elsewhere (the probe's API is on 8080 of another host).
         var plainPort = await RequestAsync("CONNECT", "allowed.botbottle.test:8080", "allowed.botbottle.test:8080");
         var notAllowlisted = await RequestAsync("CONNECT", "evil.example.com:443", "evil.example.com:443");
         var whois = await RequestAsync("GET", "whois://allowed.botbottle.test:8080/", "allowed.botbottle.test:8080");

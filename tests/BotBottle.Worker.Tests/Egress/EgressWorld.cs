@@ -25,6 +25,7 @@ public sealed class EgressWorld : IAsyncLifetime
     public const int InternetPort = 8080;
     public const string Page = "hello from the allowlisted host";
     public const string HostAlias = "host.botbottle.internal";
+    public const string ApiHost = "api.botbottle.test";
 
     /// <summary>The probe's manifest: the stand-in hosts, the recording listener, and <paramref name="extraEgress"/>.</summary>
     public string Manifest(params string[] extraEgress) => $$"""
@@ -33,6 +34,8 @@ public sealed class EgressWorld : IAsyncLifetime
             image: {{TestImages.AgentBase}}
             harness: claude
             egress: [allowed.botbottle.test:{{InternetPort}}, intranet.botbottle.test:{{InternetPort}}, {{HostAlias}}:{{Recorder?.Port ?? 1}}{{string.Concat(extraEgress.Select(e => ", " + e))}}]
+            # Its model API on the stand-in hosts' plain port: a tunnel may go to the API, not to that port elsewhere.
+            env: { ANTHROPIC_BASE_URL: "http://{{ApiHost}}:{{InternetPort}}" }
           neighbour:
             image: {{TestImages.AgentBase}}
             harness: claude
