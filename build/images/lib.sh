@@ -31,3 +31,41 @@ busybox_rootfs() {
   echo 'root:x:0:0:root:/root:/bin/sh' > "$rootfs/etc/passwd"
   echo 'root:x:0:' > "$rootfs/etc/group"
 }
+
+# build_npm_agent_image IMAGE LATEST_TAG PACKAGE@VERSION [docker import -c CHANGE ...]
+# The agent base plus Node.js and one npm-installed agent CLI, pinned, as one flat imported image
+# labelled with the base's id: a present image built on the current base is reused, one built on an
+# older base is rebuilt. CHANGEs (ENV lines) are added to the image's config.
+build_npm_agent_image() {
+  local image=$1 latest=$2 package=$3; shift 3
+  local base=${AGENT_BASE_IMAGE:-botbottle/agent-base:bookworm} here work container base_id change
+  here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+  "$here/agent-base.sh" >/dev/null
+  base_id=$(image_id "$base")
+  if [ "$(image_label "$image" io.botbottle.base)" = "$base_id" ]; then echo "image $image: present"; return 0; fi
+  command -v node >/dev/null && command -v npm >/dev/null || { echo "node and npm are needed to build $image" >&2; return 1; }
+
+  echo "image $image: installing $package"
+  work=$(mktemp -d)
+  # Pinned: unpinned, npm on node 20 quietly picks an older release.
+  npm install --global --prefix "$work/usr/local" --no-audit --no-fund --loglevel=error "$package" >/dev/null
+  copy_binary_with_libs "$work" "$(readlink -f "$(command -v node)")"
+  mkdir -p "$work/usr/local/bin"
+  ln -sf "$(readlink -f "$(command -v node)")" "$work/usr/local/bin/node"
+
+  # Layer the additions over the base by exporting it, so the result is one flat imported image.
+  container=$(docker create "$base" /bin/true)
+  docker export "$container" | tar -C "$work" -x --skip-old-files
+  docker rm "$container" >/dev/null
+  local changes=(
+    -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+    -c 'ENV HOME=/home/agent'
+    -c 'USER agent'
+    -c 'WORKDIR /home/agent/workspace'
+    -c "LABEL io.botbottle.base=$base_id")
+  for change in "$@"; do changes+=(-c "$change"); done
+  tar -C "$work" -c . | docker import "${changes[@]}" - "$image" >/dev/null
+  rm -rf "$work"
+  docker tag "$image" "$latest"
+  echo "image $image: built"
+}

@@ -9,6 +9,12 @@ public static class TestImages
     /// <summary>The agent base plus the real Claude Code CLI.</summary>
     public const string AgentClaude = "botbottle/agent-claude:latest";
 
+    /// <summary>The agent base plus the real OpenAI Codex CLI.</summary>
+    public const string AgentCodex = "botbottle/agent-codex:latest";
+
+    /// <summary>The agent base plus the real OpenCode CLI.</summary>
+    public const string AgentOpenCode = "botbottle/agent-opencode:latest";
+
     /// <summary>busybox httpd, standing in for hosts on the internet in the egress tests.</summary>
     public const string TestHttpd = "botbottle/test-httpd:busybox";
 }

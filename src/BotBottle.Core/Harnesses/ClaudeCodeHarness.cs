@@ -6,7 +6,8 @@ namespace BotBottle.Core.Harnesses;
 /// <summary>
 /// Claude Code in print mode: <c>claude -p TASK --output-format json --dangerously-skip-permissions</c>,
 /// resuming with <c>--resume SESSION</c>. Never <c>--continue</c>: it picks the most recent session in
-/// the directory, which is another PR's when several share one.
+/// the directory, which is another PR's when several share one. The label reaches Claude Code through
+/// its claude.json, written at launch, not the command line.
 /// </summary>
 public sealed class ClaudeCodeHarness : IAgentHarness
 {
@@ -16,7 +17,7 @@ public sealed class ClaudeCodeHarness : IAgentHarness
 
     public string ApiHost => "api.anthropic.com";
 
-    public IReadOnlyList<string> BuildCommand(string task, string? resumeSessionId = null, int? maxTurns = null)
+    public IReadOnlyList<string> BuildCommand(string task, string? resumeSessionId = null, int? maxTurns = null, string? label = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(task);
         List<string> command = ["claude", "-p", task, "--output-format", "json", "--dangerously-skip-permissions"];

@@ -4,9 +4,11 @@ using BotBottle.Core.Manifest;
 namespace BotBottle.Core.Harnesses;
 
 /// <summary>
-/// OpenAI Codex CLI: <c>codex exec --json ... TASK</c>, resuming with <c>codex exec --json ... resume
-/// SESSION TASK</c>. Its output is JSON lines: <c>thread.started</c> carries the session (thread) id,
-/// <c>item.completed</c> agent messages the answer, <c>turn.completed</c> the usage.
+/// OpenAI Codex CLI: <c>codex exec --json ... -- TASK</c>, resuming with <c>codex exec --json ... resume
+/// SESSION -- TASK</c> (the <c>--</c> keeps a task that starts with a dash from being read as an
+/// option). Its output is JSON lines: <c>thread.started</c> carries the session (thread) id,
+/// <c>item.completed</c> agent messages the answer, <c>turn.completed</c> the usage. Its model API and
+/// model come from <see cref="CodexConfig"/>, written at launch. Codex has no place for a label or a colour.
 /// </summary>
 public sealed class CodexHarness : IAgentHarness
 {
@@ -16,7 +18,7 @@ public sealed class CodexHarness : IAgentHarness
 
     public string ApiHost => "api.openai.com";
 
-    public IReadOnlyList<string> BuildCommand(string task, string? resumeSessionId = null, int? maxTurns = null)
+    public IReadOnlyList<string> BuildCommand(string task, string? resumeSessionId = null, int? maxTurns = null, string? label = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(task);
         // The bottle is the sandbox; Codex's own would fail without the kernel features it wants.
@@ -26,7 +28,7 @@ public sealed class CodexHarness : IAgentHarness
             command.AddRange(["resume", SessionIds.RequireWellFormed(resumeSessionId)]);
         }
 
-        command.Add(task);
+        command.AddRange(["--", task]);
         return command;
     }
 

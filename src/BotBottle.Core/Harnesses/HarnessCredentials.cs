@@ -33,6 +33,16 @@ public static class HarnessCredentials
             "openai-api-key"),
     };
 
+    /// <summary>
+    /// Files in which harnesses keep logins and API keys inside their state directories (Claude Code's
+    /// <c>.credentials.json</c>, Codex's <c>auth.json</c>): never copied out of a bottle into a snapshot
+    /// or a transcript download.
+    /// </summary>
+    public static bool IsCredentialFile(string fileName) =>
+        CredentialFileNames.Contains(fileName, StringComparer.OrdinalIgnoreCase);
+
+    private static readonly string[] CredentialFileNames = [".credentials.json", "auth.json", "credentials.json"];
+
     /// <summary>The credential variables <paramref name="harness"/> reads, preferred first; none when it needs none here.</summary>
     public static IReadOnlyList<CredentialVariable> For(Harness harness) =>
         Known.TryGetValue(harness, out var known) ? known.Variables : [];

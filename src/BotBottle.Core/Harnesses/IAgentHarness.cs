@@ -19,9 +19,10 @@ public interface IAgentHarness
 
     /// <summary>
     /// The argv for a run; with a session id the run resumes exactly that session. <paramref name="maxTurns"/>
-    /// (the agent's <c>budget.maxTurns</c>) is passed where the CLI has a place for it.
+    /// (the agent's <c>budget.maxTurns</c>) and <paramref name="label"/> (the bottle's label, as a
+    /// session title) are passed where the CLI has a place for them.
     /// </summary>
-    IReadOnlyList<string> BuildCommand(string task, string? resumeSessionId = null, int? maxTurns = null);
+    IReadOnlyList<string> BuildCommand(string task, string? resumeSessionId = null, int? maxTurns = null, string? label = null);
 
     /// <summary>Reads the harness's standard output after it exited with <paramref name="exitCode"/>.</summary>
     HarnessResult ParseOutput(string stdout, int exitCode);

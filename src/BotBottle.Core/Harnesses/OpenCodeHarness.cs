@@ -5,9 +5,11 @@ using BotBottle.Core.Manifest;
 namespace BotBottle.Core.Harnesses;
 
 /// <summary>
-/// OpenCode: <c>opencode run --format json TASK</c>, resuming with <c>--session SESSION</c>. Its
-/// output is JSON lines; every event names its <c>sessionID</c>, <c>text</c> events carry the answer
-/// in pieces and <c>step_finish</c> the cost and tokens of each step.
+/// OpenCode: <c>opencode run --format json --title LABEL -- TASK</c>, resuming with <c>--session
+/// SESSION</c> (the <c>--</c> keeps a task that starts with a dash from being read as an option). The
+/// bottle's label becomes a new session's title; OpenCode has no place for a colour. Its output is
+/// JSON lines; every event names its <c>sessionID</c>, <c>text</c> events carry the answer in pieces
+/// and <c>step_finish</c> the cost and tokens of each step.
 /// </summary>
 public sealed class OpenCodeHarness : IAgentHarness
 {
@@ -17,7 +19,7 @@ public sealed class OpenCodeHarness : IAgentHarness
 
     public string ApiHost => "api.anthropic.com";
 
-    public IReadOnlyList<string> BuildCommand(string task, string? resumeSessionId = null, int? maxTurns = null)
+    public IReadOnlyList<string> BuildCommand(string task, string? resumeSessionId = null, int? maxTurns = null, string? label = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(task);
         List<string> command = ["opencode", "run", "--format", "json"];
@@ -25,8 +27,12 @@ public sealed class OpenCodeHarness : IAgentHarness
         {
             command.AddRange(["--session", SessionIds.RequireWellFormed(resumeSessionId)]);
         }
+        else if (!string.IsNullOrWhiteSpace(label))
+        {
+            command.AddRange(["--title", label]);
+        }
 
-        command.Add(task);
+        command.AddRange(["--", task]);
         return command;
     }
 

@@ -18,7 +18,7 @@ public sealed record ModelWiringPlan(
 
 /// <summary>
 /// Points an agent whose manifest names an Ollama model at the Ollama server: OpenCode through its
-/// Ollama (OpenAI-compatible) provider, Codex through a model provider entry, Claude Code through
+/// Ollama (OpenAI-compatible) provider, Codex through its OpenAI variables (made a provider at launch), Claude Code through
 /// Ollama's Anthropic-compatible API. A task that needs more context than the local model offers
 /// goes to the configured remote provider instead (the seed's hybrid rule).
 /// </summary>
@@ -59,10 +59,12 @@ public sealed class LocalModelWiring(IOptions<LocalModelOptions> options, IOptio
             {
                 [".config/opencode/opencode.json"] = OpenCodeConfig(url, model),
             }, egress),
-            _ => new ModelWiringPlan(routing, new Dictionary<string, string>(), new Dictionary<string, string>
+            // Codex's provider file is written at launch from these (CodexConfig), like any Codex bottle's.
+            _ => new ModelWiringPlan(routing, new Dictionary<string, string>(StringComparer.Ordinal)
             {
-                [".codex/config.toml"] = CodexConfig(url, model),
-            }, egress),
+                ["OPENAI_BASE_URL"] = new Uri(url, "/v1").ToString(),
+                ["OPENAI_API_KEY"] = "ollama",
+            }, new Dictionary<string, string>(), egress),
         };
     }
 
@@ -118,7 +120,4 @@ public sealed class LocalModelWiring(IOptions<LocalModelOptions> options, IOptio
         };
         return config.ToJsonString(Indented) + "\n";
     }
-
-    private static string CodexConfig(Uri url, string model) =>
-        $"model = \"{model}\"\nmodel_provider = \"ollama\"\n\n[model_providers.ollama]\nname = \"Ollama\"\nbase_url = \"{new Uri(url, "/v1")}\"\n";
 }

@@ -132,7 +132,12 @@ public sealed partial class BottleRunner(
         await RequireBudgetAsync(bottle);
 
         var harness = HarnessCatalog.For(bottle.Agent.Harness);
-        var command = harness.BuildCommand(string.IsNullOrWhiteSpace(task) ? bottle.Agent.Prompt : task, resumeSessionId, bottle.Agent.Budget.MaxTurns);
+        var command = harness.BuildCommand(
+            string.IsNullOrWhiteSpace(task) ? bottle.Agent.Prompt : task,
+            resumeSessionId,
+            bottle.Agent.Budget.MaxTurns,
+            // Always a title: without one OpenCode spends a model request on making one up.
+            string.IsNullOrWhiteSpace(bottle.Metadata.Label) ? bottle.Slug : bottle.Metadata.Label);
         string? instance = null;
         try
         {

@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using BotBottle.Core.Harnesses;
 using BotBottle.Core.State;
 
 namespace BotBottle.Worker.Transcripts;
@@ -11,9 +12,6 @@ namespace BotBottle.Worker.Transcripts;
 /// </summary>
 public static class TranscriptArchive
 {
-    /// <summary>Where harnesses keep logins and API keys inside their state directories.</summary>
-    private static readonly string[] CredentialFiles = [".credentials.json", "auth.json", "credentials.json"];
-
     public static string FileName(string slug) => $"botbottle-{slug}-transcript.tar.gz";
 
     public static async Task WriteAsync(string bottleDirectory, Stream output, CancellationToken cancellationToken)
@@ -38,7 +36,7 @@ public static class TranscriptArchive
             AttributesToSkip = FileAttributes.ReparsePoint,
             IgnoreInaccessible = true,
         });
-        foreach (var file in files.Where(f => !CredentialFiles.Contains(Path.GetFileName(f), StringComparer.OrdinalIgnoreCase)).Order(StringComparer.Ordinal))
+        foreach (var file in files.Where(f => !HarnessCredentials.IsCredentialFile(Path.GetFileName(f))).Order(StringComparer.Ordinal))
         {
             var name = Path.GetRelativePath(bottleDirectory, file).Replace(Path.DirectorySeparatorChar, '/');
             try

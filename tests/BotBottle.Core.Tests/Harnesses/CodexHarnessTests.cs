@@ -18,28 +18,6 @@ public sealed class CodexHarnessTests
 
     private readonly CodexHarness _harness = new();
 
-    [Fact]
-    public void Fresh_run_is_exec_json_without_sandbox_and_the_task_last()
-    {
-        var command = _harness.BuildCommand("fix the failing test");
-
-        Assert.Equal(
-            ["codex", "exec", "--json", "--skip-git-repo-check", "--dangerously-bypass-approvals-and-sandbox", "fix the failing test"],
-            command);
-    }
-
-    [Fact]
-    public void Resume_names_the_session_before_the_task()
-    {
-        var command = _harness.BuildCommand("now add a test", ThreadId);
-
-        Assert.Equal(
-            ["codex", "exec", "--json", "--skip-git-repo-check", "--dangerously-bypass-approvals-and-sandbox", "resume", ThreadId, "now add a test"],
-            command);
-        Assert.Equal("now add a test", command[^1]);
-        Assert.DoesNotContain("--last", command);
-    }
-
     [Theory]
     [InlineData("")]
     [InlineData("  ")]

@@ -47,6 +47,26 @@ public sealed class HarnessCatalogTests
         Assert.Equal(host, HarnessCatalog.For(kind).ApiHost);
     }
 
+    /// <summary>A task never becomes a shell string or an option: it is one argument, verbatim, whatever it holds.</summary>
+    [Theory]
+    [InlineData(Harness.Claude)]
+    [InlineData(Harness.Codex)]
+    [InlineData(Harness.OpenCode)]
+    public void A_hostile_task_stays_one_verbatim_argument_on_a_run_and_a_resume(Harness kind)
+    {
+        const string task = "--help; echo $(whoami) && rm -rf / \"quoted\"";
+        var harness = HarnessCatalog.For(kind);
+
+        foreach (var command in new[] { harness.BuildCommand(task), harness.BuildCommand(task, "ses_0123-abc") })
+        {
+            Assert.Single(command, a => a.Contains("whoami", StringComparison.Ordinal));
+            Assert.Contains(task, command);
+            Assert.DoesNotContain("--help", command);
+        }
+
+        Assert.Contains("ses_0123-abc", harness.BuildCommand(task, "ses_0123-abc"));
+    }
+
     [Fact]
     public void Unknown_harness_kind_is_refused()
     {

@@ -19,23 +19,6 @@ public sealed class OpenCodeHarnessTests
 
     private readonly OpenCodeHarness _harness = new();
 
-    [Fact]
-    public void Fresh_run_is_run_with_json_format_and_the_task_last()
-    {
-        var command = _harness.BuildCommand("fix the failing test");
-
-        Assert.Equal(["opencode", "run", "--format", "json", "fix the failing test"], command);
-    }
-
-    [Fact]
-    public void Resume_passes_the_session_before_the_task()
-    {
-        var command = _harness.BuildCommand("now add a test", SessionId);
-
-        Assert.Equal(["opencode", "run", "--format", "json", "--session", SessionId, "now add a test"], command);
-        Assert.DoesNotContain("--continue", command);
-    }
-
     [Theory]
     [InlineData("--continue")]
     [InlineData("ses_1 && curl evil")]

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BotBottle.Core.Backends;
 using BotBottle.Core.LocalModels;
 using BotBottle.Testing;
@@ -81,21 +80,6 @@ public sealed class LocalModelWiringTests : IAsyncLifetime
         Assert.NotEmpty(_remote.RequestsMentioning("Summarise this log"));
         Assert.Empty(_ollama.RequestsMentioning("Summarise this log"));
         Assert.Contains(events.All, e => e.Data?.GetValueOrDefault("route") == "remote" && e.Message.Contains("16,000", StringComparison.Ordinal) && e.Message.Contains("anthropic", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public async Task OpenCode_on_a_local_model_gets_its_ollama_provider_configured_in_the_bottle()
-    {
-        var runner = _bottles.Runner(new RecordingEvents(), _redis.Connection);
-
-        var slug = await runner.LaunchAsync(new BottleRequest("tinkerer", WorkspaceSource.Empty), "job-tinker", default);
-        var config = await _bottles.Backend.ExecAsync(slug, ["cat", "/home/agent/.config/opencode/opencode.json"], null, default);
-
-        using var json = JsonDocument.Parse(config.StandardOutput);
-        var ollama = json.RootElement.GetProperty("provider").GetProperty("ollama");
-        Assert.Equal($"http://host.botbottle.internal:{_ollama.Port}/v1", ollama.GetProperty("options").GetProperty("baseURL").GetString());
-        Assert.True(ollama.GetProperty("models").TryGetProperty("qwen2.5-coder:7b", out _));
-        Assert.Equal("ollama/qwen2.5-coder:7b", json.RootElement.GetProperty("model").GetString());
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BotBottle.Core.Backends;
 using BotBottle.Core.Events;
 using BotBottle.Testing;
@@ -79,8 +78,8 @@ public sealed class ClaudeRunAndResumeTests : IAsyncLifetime
         Assert.True(second.Harness!.Succeeded, second.Harness.ResultText);
         Assert.Equal(first.Slug, second.Slug);
         Assert.Equal(first.Harness.SessionId, second.Harness.SessionId);
-        var resumed = Assert.Single(_model.RequestsMentioning(secondTask), r => ConversationOf(r).Count > 1);
-        var turns = ConversationOf(resumed);
+        var resumed = Assert.Single(_model.RequestsMentioning(secondTask), r => ScriptedAnthropicServer.ConversationOf(r).Count > 1);
+        var turns = ScriptedAnthropicServer.ConversationOf(resumed);
         Assert.Contains(turns, t => t.Role == "user" && t.Text.Contains(firstTask, StringComparison.Ordinal));
         Assert.Contains(turns, t => t.Role == "assistant" && t.Text.Contains(firstReply, StringComparison.Ordinal));
         Assert.Contains(secondTask, await File.ReadAllTextAsync(TranscriptPath(second.Slug, second.Harness.SessionId!)), StringComparison.Ordinal);
@@ -95,14 +94,4 @@ public sealed class ClaudeRunAndResumeTests : IAsyncLifetime
 
     private string TranscriptPath(string slug, string sessionId) =>
         Path.Combine(_bottles.State.TranscriptDir(slug), ".claude", "projects", "-home-agent-workspace", $"{sessionId}.jsonl");
-
-    private static List<(string Role, string Text)> ConversationOf(RecordedRequest request)
-    {
-        using var json = request.Json();
-        return [.. json.RootElement.GetProperty("messages").EnumerateArray().Select(m => (m.GetProperty("role").GetString()!, TextOf(m.GetProperty("content"))))];
-    }
-
-    private static string TextOf(JsonElement content) => content.ValueKind == JsonValueKind.String
-        ? content.GetString()!
-        : string.Concat(content.EnumerateArray().Where(b => b.TryGetProperty("text", out _)).Select(b => b.GetProperty("text").GetString()));
 }

@@ -12,7 +12,7 @@ namespace BotBottle.Worker.Bottles.Docker;
 /// <summary>
 /// What goes into a bottle's home at launch (claude.json, the workspace, the last transcript
 /// snapshot, extra files) and what comes back out after a run (the workspace and every harness's
-/// state directory), copied as tar archives through the engine.
+/// state directory, without the harnesses' credential files), copied as tar archives through the engine.
 /// </summary>
 internal sealed class BottleSnapshots(IDockerClient docker, BottleStateStore state)
 {
@@ -45,11 +45,6 @@ internal sealed class BottleSnapshots(IDockerClient docker, BottleStateStore sta
         var claudeConfig = ClaudeConfigBuilder.Build([AgentPaths.Workspace], bottle.Metadata.Label, bottle.Metadata.Color);
         var builder = new BottleArchiveBuilder();
         builder.AddFile(AgentPaths.ClaudeConfigFile, claudeConfig);
-        foreach (var (path, content) in bottle.ExtraFiles)
-        {
-            builder.AddFile(path, content);
-        }
-
         await builder.AddDirectoryAsync(bottle.WorkspaceDirectory, WorkspaceDirName, cancellationToken);
         foreach (var harnessState in HarnessStateDirectories())
         {
@@ -58,6 +53,13 @@ internal sealed class BottleSnapshots(IDockerClient docker, BottleStateStore sta
             {
                 await builder.AddDirectoryAsync(snapshot, harnessState, cancellationToken);
             }
+        }
+
+        // After the snapshot: a file written for this launch (Codex's provider, with this launch's
+        // sidecar address) replaces the copy an earlier run left in the harness's state.
+        foreach (var (path, content) in bottle.ExtraFiles)
+        {
+            builder.AddFile(path, content);
         }
 
         return builder.Finish();
@@ -114,7 +116,7 @@ internal sealed class BottleSnapshots(IDockerClient docker, BottleStateStore sta
             local.Position = 0;
             try
             {
-                await TarArchives.ExtractAsync(local, staging, maxBytes, cancellationToken);
+                await TarArchives.ExtractAsync(local, staging, maxBytes, cancellationToken, HarnessCredentials.IsCredentialFile);
             }
             catch
             {

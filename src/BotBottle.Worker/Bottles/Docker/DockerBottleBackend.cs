@@ -159,6 +159,7 @@ public sealed partial class DockerBottleBackend(
         EgressRule[] apis = [EgressPolicy.HarnessApi(bottle.Agent.Harness, environment)];
         // The model credential goes to the sidecar; the bottle gets a placeholder and the sidecar's address.
         var credential = CredentialBroker.Take(bottle.Agent.Harness, environment, path.HarnessApiUrl);
+        bottle = HarnessLaunchFiles.With(bottle, environment);
         // So does the Git host's token: git in the bottle reaches the PR's repository through the sidecar.
         var git = bottle.GitCredential;
         if (git is not null)

@@ -20,9 +20,10 @@ public static class TarArchives
     /// Extracts a tar from a container into <paramref name="destination"/>. Entries that would land
     /// outside it (absolute paths, "..", links pointing out) are skipped: the bottle is untrusted.
     /// More than <paramref name="maxBytes"/> of file data, or more than <see cref="MaxEntries"/>
-    /// entries, stops the extraction with an error.
+    /// entries, stops the extraction with an error. Files whose name <paramref name="leaveOut"/> picks are
+    /// not written.
     /// </summary>
-    public static async Task ExtractAsync(Stream tar, string destination, long maxBytes, CancellationToken cancellationToken)
+    public static async Task ExtractAsync(Stream tar, string destination, long maxBytes, CancellationToken cancellationToken, Func<string, bool>? leaveOut = null)
     {
         var root = Path.GetFullPath(destination);
         Directory.CreateDirectory(root);
@@ -39,7 +40,7 @@ public static class TarArchives
             }
 
             var target = ConfinedPath(root, entry.Name);
-            if (target is null || HasLinkAncestor(root, target))
+            if (target is null || HasLinkAncestor(root, target) || leaveOut?.Invoke(Path.GetFileName(target)) == true)
             {
                 continue;
             }
