@@ -56,7 +56,7 @@ public sealed class SquidConfigTests
             "http_access deny !from_bottle",
             "http_access deny manager",
             "http_access deny url_login mark_userinfo",
-            "http_access deny CONNECT !tls_ports",
+            "http_access deny CONNECT !tls_ports !exempted",
             "http_access deny !CONNECT !web_proto",
             "http_access deny !allowed",
             "http_access deny to_forbidden",
