@@ -61,6 +61,8 @@ public sealed class DrillRig : IAsyncDisposable
               shell:
                 image: {{TestImages.AgentBase}}
                 harness: claude
+                # Launched, never run: a key only so the launch is not refused for want of one.
+                env: { ANTHROPIC_API_KEY: "sk-ant-drill-not-a-real-key" }
                 limits: { memory: 256m, pids: 64 }
             """);
         return stack;

@@ -62,6 +62,8 @@ public static class LaunchBurstDrill
         log.WriteLine($"drill launch-burst: {slugs.Count} up in {up.TotalSeconds:F1} s");
         return new DrillResult($"{Bottles} bottles launched at once, then stopped", Bottles, slugs.Count, 0, Bottles - slugs.Count, up,
             string.Join("; ",
+                DrillResult.Check("every launch got its bottle", slugs.Count == Bottles,
+                    string.Join(" | ", results.Values.Where(r => r.Error is not null).Select(r => r.Error).Distinct())),
                 DrillResult.Check("Redis subscriber saw every start and stop", running.Count == slugs.Count && removed.Count == slugs.Count, $"{running.Count} started, {removed.Count} removed"),
                 DrillResult.Check("dashboard showed every row and removed it", shown == slugs.Count && gone == slugs.Count, $"{shown} shown, {gone} gone"),
                 DrillResult.Check("nothing left on the engine", leftovers.Count == 0, string.Join(", ", leftovers))));

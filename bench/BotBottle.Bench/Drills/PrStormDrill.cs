@@ -55,6 +55,9 @@ public static class PrStormDrill
         return new DrillResult($"{Events} events for one PR, random order, 4 senders", accepted, results.Count, await stack.RanTwiceAsync(jobs), accepted - results.Count, took,
             string.Join("; ",
                 DrillResult.Check("one agent at a time", overlap == 1, $"{overlap} at once"),
+                // The agents' own view: each model request is held 300 ms, so two agents of the PR
+                // running at once would have had requests in flight together at the model server.
+                DrillResult.Check("one model request at a time", stack.Model.MaxInFlight == 1, $"{stack.Model.MaxInFlight} at once at the model server"),
                 DrillResult.Check("registry turns = accepted events", registry?.Turns == accepted, $"{registry?.Turns} turns"),
                 DrillResult.Check("one comment per accepted event", comments.Count == accepted, $"{comments.Count} comments"),
                 DrillResult.Check("every run succeeded", failed == 0, $"{failed} failed")));

@@ -68,7 +68,10 @@ public static class RedisRestartDrill
             string.Join("; ",
                 DrillResult.Check("every run succeeded", failed == 0, $"{failed} failed: {string.Join(" | ", results.Values.Where(r => r.Error is not null).Select(r => r.Error).Distinct())}"),
                 DrillResult.Check("PR registry intact", registryBefore is not null && registryBefore == registryAfter),
-                DrillResult.Check("dashboard rows back without a reload", rowShown && noReload)));
+                DrillResult.Check("dashboard rows back without a reload", rowShown && noReload,
+                    slug.Length == 0 ? $"the launch after the restart gave no bottle ({launched.StatusCode})"
+                    : !rowShown ? $"bottle {slug} never appeared on the open page"
+                    : "the page reloaded")));
     }
 
     internal static BottleJob PrJob(string prompt, string deliveryId)

@@ -76,6 +76,33 @@ public sealed class CodexHarness : IAgentHarness
         return new HarnessResult(sessionId, error ?? lastMessage ?? "", error is not null, exitCode, null, usage, BuildSummaryJson(sessionId, error ?? lastMessage, error is not null));
     }
 
+    /// <summary>
+    /// The session's token count so far, from its rollout file (<c>sessions/.../rollout-*-SESSION.jsonl</c>):
+    /// the last <c>token_count</c> event's <c>total_token_usage</c>; null when it has none. Codex's
+    /// <c>turn.completed</c> reports the whole thread's usage, so a resumed run's own usage is its
+    /// report less this count taken before it ran.
+    /// </summary>
+    public static HarnessUsage? ThreadUsage(string rollout)
+    {
+        ArgumentNullException.ThrowIfNull(rollout);
+        HarnessUsage? usage = null;
+        foreach (var line in JsonLines.Objects(rollout))
+        {
+            if (line.String("type") == "event_msg"
+                && line.Object("payload") is { } payload
+                && payload.String("type") == "token_count"
+                && payload.Object("info")?.Object("total_token_usage") is { } total)
+            {
+                usage = new HarnessUsage(total.Long("input_tokens"), total.Long("output_tokens"), total.Long("cached_input_tokens"));
+            }
+        }
+
+        return usage;
+    }
+
+    /// <summary>Where a session's rollout file lies under the snapshot of <c>~/.codex</c>, as a search pattern under <c>sessions</c>.</summary>
+    public static string RolloutFilePattern(string sessionId) => $"rollout-*-{SessionIds.RequireWellFormed(sessionId)}.jsonl";
+
     private static string BuildSummaryJson(string? sessionId, string? result, bool isError) =>
         JsonSerializer.Serialize(new Dictionary<string, object?>
         {

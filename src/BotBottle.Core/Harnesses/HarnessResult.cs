@@ -31,6 +31,14 @@ public sealed record HarnessUsage(long InputTokens, long OutputTokens, long Cach
     /// <summary>All tokens: input, output and cache.</summary>
     public long Total => InputTokens + OutputTokens + CacheReadInputTokens + CacheCreationInputTokens;
 
+    /// <summary>What was counted after <paramref name="earlier"/>: this count less that one, never below zero.</summary>
+    public HarnessUsage Since(HarnessUsage earlier)
+    {
+        ArgumentNullException.ThrowIfNull(earlier);
+        return new(Math.Max(0, InputTokens - earlier.InputTokens), Math.Max(0, OutputTokens - earlier.OutputTokens),
+            Math.Max(0, CacheReadInputTokens - earlier.CacheReadInputTokens), Math.Max(0, CacheCreationInputTokens - earlier.CacheCreationInputTokens));
+    }
+
     /// <summary>Both runs' counts together.</summary>
     public HarnessUsage Plus(HarnessUsage other)
     {

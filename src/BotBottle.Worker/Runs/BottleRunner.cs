@@ -138,6 +138,7 @@ public sealed partial class BottleRunner(
             bottle.Agent.Budget.MaxTurns,
             // Always a title: without one OpenCode spends a model request on making one up.
             string.IsNullOrWhiteSpace(bottle.Metadata.Label) ? bottle.Slug : bottle.Metadata.Label);
+        var usedBefore = ThreadUsageBaseline.Before(bottle, resumeSessionId);
         string? instance = null;
         try
         {
@@ -151,6 +152,12 @@ public sealed partial class BottleRunner(
             }
 
             var result = harness.ParseOutput(outcome.StandardOutput, outcome.ExitCode);
+            if (usedBefore is not null && result.Usage is { } sessionUsage)
+            {
+                // The harness reported the whole session's usage: this run's is what came after.
+                result = result with { Usage = sessionUsage.Since(usedBefore) };
+            }
+
             LogRunFinished(logger, bottle.Slug, result.SessionId, result.ExitCode);
             if (BudgetGuard.Overshoot(bottle.Agent, result.CostUsd) is { } overshoot)
             {

@@ -138,4 +138,23 @@ public sealed class CodexHarnessTests
         Assert.Contains("exit code 2", error.Message, StringComparison.Ordinal);
         Assert.Contains(stdout, error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_sessions_usage_so_far_is_the_last_token_count_in_its_rollout()
+    {
+        const string rollout = """
+            {"timestamp":"2026-12-03T18:14:06.100Z","type":"session_meta","payload":{"id":"0199a213-81c0-7800-8aa1-bbab2a035a53"}}
+            {"timestamp":"2026-12-03T18:14:07.100Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":100,"cached_input_tokens":10,"output_tokens":12},"last_token_usage":{"input_tokens":100,"output_tokens":12}}}}
+            {"timestamp":"2026-12-03T18:14:08.100Z","type":"event_msg","payload":{"type":"token_count","info":null}}
+            {"timestamp":"2026-12-03T18:14:09.100Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":200,"cached_input_tokens":30,"output_tokens":24},"last_token_usage":{"input_tokens":100,"output_tokens":12}}}}
+            {"timestamp":"2026-12-03T18:14:09.2
+            """;
+
+        var usage = CodexHarness.ThreadUsage(rollout);
+
+        Assert.Equal(new HarnessUsage(200, 24, 30), usage);
+        Assert.Null(CodexHarness.ThreadUsage("{\"type\":\"session_meta\"}"));
+        Assert.Equal(new HarnessUsage(300, 36, 30), new HarnessUsage(500, 60, 60).Since(new HarnessUsage(200, 24, 30)));
+        Assert.Equal(new HarnessUsage(0, 0, 0), new HarnessUsage(1, 1, 1).Since(new HarnessUsage(5, 5, 5)));
+    }
 }

@@ -74,7 +74,7 @@ public sealed class CodexAndOpenCodeRunTests : IAsyncLifetime
         var firstTask = $"-- {agent}: write the marker file, please.";
         const string secondTask = "New commits were pushed; what did you write before?";
         var model = Model(agent);
-        model.ToolCall = r => r.Body.Contains("write the marker file", StringComparison.Ordinal) ? "echo written-by-the-agent > marker.txt && cat marker.txt" : null;
+        model.ToolCall = r => ConversationOf(agent, r)[^1].Text.Contains("write the marker file", StringComparison.Ordinal) ? "echo written-by-the-agent > marker.txt && cat marker.txt" : null;
 
         var first = await runner.RunAsync(new BottleRequest(agent, WorkspaceSource.Empty, Label: "harness-probe"), firstTask, $"job-{agent}-1", null, default);
 
@@ -97,6 +97,10 @@ public sealed class CodexAndOpenCodeRunTests : IAsyncLifetime
         Assert.Contains(resumed, t => t.Role == "tool" && t.Text.Contains("written-by-the-agent", StringComparison.Ordinal));
         Assert.Contains(resumed, t => t.Role == "assistant" && t.Text.Contains(firstReply, StringComparison.Ordinal));
         Assert.Equal(2, _events.All.Count(e => e.Kind == BottleEventKind.Removed && e.Slug == first.Slug));
+        // Every scripted answer costs 100 input tokens: two requests (the tool call, the answer) for the
+        // first run, one for the resume, which counts only its own (Codex reports the whole session's).
+        Assert.Equal(200, first.Harness.Usage!.InputTokens);
+        Assert.Equal(100, second.Harness.Usage!.InputTokens);
     }
 
     [Theory]
