@@ -117,6 +117,14 @@ public abstract class ScriptedModelServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The first tool among <paramref name="offered"/> (the request's tool names) that is one of <paramref name="shellTools"/> (name -> the argument that takes the command).</summary>
+    protected static (string Tool, string Argument)? ShellTool(IEnumerable<string?> offered, IReadOnlyDictionary<string, string> shellTools)
+    {
+        ArgumentNullException.ThrowIfNull(offered);
+        ArgumentNullException.ThrowIfNull(shellTools);
+        return offered.FirstOrDefault(name => name is not null && shellTools.ContainsKey(name)) is { } tool ? (tool, shellTools[tool]) : null;
+    }
+
     /// <summary>The text of a JSON content value: a string, or the concatenated <c>text</c> of its parts.</summary>
     protected static string TextOf(JsonElement content) => content.ValueKind switch
     {

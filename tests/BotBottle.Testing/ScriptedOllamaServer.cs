@@ -118,11 +118,7 @@ public sealed class ScriptedOllamaServer : ScriptedModelServer
     }
 
     private static (string Tool, string Argument)? ShellToolOf(JsonNode body) =>
-        body["tools"]?.AsArray()
-            .Select(t => t?["function"]?["name"]?.GetValue<string>())
-            .Where(name => name is not null && ShellTools.ContainsKey(name))
-            .Select(name => ((string Tool, string Argument)?)(name!, ShellTools[name!]))
-            .FirstOrDefault();
+        ShellTool(body["tools"]?.AsArray().Select(t => t?["function"]?["name"]?.GetValue<string>()) ?? [], ShellTools);
 
     private static Task SendAsync(HttpResponse response, JsonObject chunk) => SendEventAsync(response, null, chunk.ToJsonString(JsonSerializerOptions.Default));
 }

@@ -121,11 +121,7 @@ public sealed class ScriptedResponsesServer : ScriptedModelServer
     }
 
     private static (string Tool, string Argument)? ShellToolOf(JsonNode body) =>
-        body["tools"]?.AsArray()
-            .Select(t => t?["name"]?.GetValue<string>())
-            .Where(name => name is not null && ShellTools.ContainsKey(name))
-            .Select(name => ((string Tool, string Argument)?)(name!, ShellTools[name!]))
-            .FirstOrDefault();
+        ShellTool(body["tools"]?.AsArray().Select(t => t?["name"]?.GetValue<string>()) ?? [], ShellTools);
 
     private static JsonObject Response(string id, string model, string status, JsonObject? item) => new()
     {

@@ -59,8 +59,13 @@ public sealed class EgressOptions
     /// </summary>
     public List<string> PrivateNetworks { get; } = [];
 
-    /// <summary>How long a launch waits for a new sidecar to accept connections.</summary>
-    public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromSeconds(20);
+    /// <summary>
+    /// How long a launch waits for a new sidecar to accept connections. A sidecar that exits is
+    /// reported at once; this bounds only a slow start. Each sidecar starts Squid and the credential
+    /// scanner, and a burst of launches on a small host queues them for CPU: 50 launches at once on
+    /// 2 cores (the launch-burst drill) had sidecars still starting after 20 s.
+    /// </summary>
+    public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromSeconds(90);
 
     /// <summary>How often the Worker looks for sidecars whose denials it is not following yet.</summary>
     public TimeSpan MonitorInterval { get; set; } = TimeSpan.FromSeconds(2);
