@@ -84,6 +84,9 @@ public sealed class ResourceBoundsTests : IAsyncLifetime
         var total = logs.Sum(f => new FileInfo(f).Length);
         Assert.Equal(("json-file", "1m", "2"), (inspect.HostConfig.LogConfig.Type, inspect.HostConfig.LogConfig.Config["max-size"], inspect.HostConfig.LogConfig.Config["max-file"]));
         Assert.True(total <= 3L << 20, $"the container's logs hold {total} bytes");
+        // Its egress sidecar's log (Squid's and the scanner's) is rotated the same way.
+        var sidecar = (await _bottles.Docker.Containers.InspectContainerAsync(Worker.Egress.EgressSidecars.ContainerName(bottle.Slug))).HostConfig.LogConfig;
+        Assert.Equal(("json-file", "1m", "2"), (sidecar.Type, sidecar.Config["max-size"], sidecar.Config["max-file"]));
     }
 
     /// <summary>
