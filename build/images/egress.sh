@@ -39,8 +39,10 @@ if ! image_exists "$base"; then
 fi
 
 echo "image $image: publishing the credential scanner and adding it to $base"
+# Precompiled (ReadyToRun): every sidecar starts its own scanner, and without it the JIT made each
+# start take about 350 ms of CPU instead of 80, which a burst of launches on a small host feels.
 if ! dotnet publish "$repo/src/BotBottle.Egress.Scanner" -c Release -r linux-x64 --self-contained \
-  -p:PublishTrimmed=true -p:PublishSingleFile=true -o "$work/scanner" --nologo -v quiet >"$work/publish.log" 2>&1; then
+  -p:PublishTrimmed=true -p:PublishSingleFile=true -p:PublishReadyToRun=true -o "$work/scanner" --nologo -v quiet >"$work/publish.log" 2>&1; then
   cat "$work/publish.log" >&2
   echo "image $image: publishing the credential scanner failed (above)" >&2
   exit 1
