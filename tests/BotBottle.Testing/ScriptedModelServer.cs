@@ -93,6 +93,14 @@ public abstract class ScriptedModelServer : IAsyncDisposable
         }
     }
 
+    /// <summary>An error as OpenAI's APIs (and Ollama's OpenAI-compatible one) answer it: <c>{"error": {message, type, param, code}}</c>.</summary>
+    protected static async Task SendOpenAiErrorAsync(HttpResponse response, int status, string message, string type = "invalid_request_error")
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.StatusCode = status;
+        await response.WriteAsJsonAsync(new { error = new { message, type, param = (string?)null, code = (string?)null } });
+    }
+
     protected static async Task SendEventAsync(HttpResponse response, string? eventName, string data)
     {
         ArgumentNullException.ThrowIfNull(response);

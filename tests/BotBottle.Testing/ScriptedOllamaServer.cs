@@ -57,16 +57,14 @@ public sealed class ScriptedOllamaServer : ScriptedModelServer
         var model = body["model"]?.GetValue<string>() ?? "";
         if (server.Failure(request) is { } failure)
         {
-            response.StatusCode = 400;
-            await response.WriteAsJsonAsync(new { error = new { message = failure, type = "invalid_request_error", param = (string?)null, code = (string?)null } });
+            await SendOpenAiErrorAsync(response, 400, failure);
             return;
         }
 
         if (!server.Models.Contains(model))
         {
             // What Ollama answers for a model it has not pulled.
-            response.StatusCode = 404;
-            await response.WriteAsJsonAsync(new { error = new { message = $"model \"{model}\" not found, try pulling it first", type = "api_error", param = (string?)null, code = (string?)null } });
+            await SendOpenAiErrorAsync(response, 404, $"model \"{model}\" not found, try pulling it first", "api_error");
             return;
         }
 

@@ -62,8 +62,7 @@ public sealed class ScriptedResponsesServer : ScriptedModelServer
     {
         if (server.Failure(request) is { } failure)
         {
-            response.StatusCode = 400;
-            await response.WriteAsJsonAsync(new { error = new { message = failure, type = "invalid_request_error", param = (string?)null, code = (string?)null } });
+            await SendOpenAiErrorAsync(response, 400, failure);
             return;
         }
 
